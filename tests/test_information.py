@@ -1,0 +1,158 @@
+import numpy as np
+import pytest
+import scipy.stats
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from xentlib import cross_entropy, entropy, kl_divergence
+
+
+def distributions(n_min=1, n_max=8, zeros=True):
+    """Probability vectors (a few exact zeros allowed) of random length."""
+    elems = st.floats(0.0, 1.0) if zeros else st.floats(1e-3, 1.0)
+
+    def normalize(x):
+        if x.sum() == 0:
+            x = x.copy()
+            x[0] = 1.0
+        return x / x.sum()
+
+    return st.integers(n_min, n_max).flatmap(
+        lambda n: arrays(np.float64, n, elements=elems).map(normalize)
+    )
+
+
+def test_hand_values():
+    # a fair coin has 1 bit; a fair die log2(6) bits; a certain outcome 0
+    assert entropy([0.5, 0.5], base=2) == 1.0
+    assert entropy(np.full(6, 1 / 6), base=2) == pytest.approx(np.log2(6), rel=1e-15)
+    assert entropy([1.0, 0.0, 0.0]) == 0.0
+    # H(P,Q) for P = (1/2, 1/2), Q = (1/4, 3/4): (2 + log2(4/3)) / 2 bits
+    assert cross_entropy([0.5, 0.5], [0.25, 0.75], base=2) == pytest.approx(
+        (2 + np.log2(4 / 3)) / 2, rel=1e-15
+    )
+    assert kl_divergence([0.5, 0.5], [0.25, 0.75], base=2) == pytest.approx(
+        (2 + np.log2(4 / 3)) / 2 - 1, rel=1e-14
+    )
+
+
+def test_against_scipy():
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(5), size=20)
+    q = rng.dirichlet(np.ones(5), size=20)
+    np.testing.assert_allclose(entropy(p), scipy.stats.entropy(p, axis=1), rtol=1e-13)
+    np.testing.assert_allclose(entropy(p, base=2), scipy.stats.entropy(p, base=2, axis=1),
+                               rtol=1e-13)
+    np.testing.assert_allclose(kl_divergence(p, q), scipy.stats.entropy(p, q, axis=1),
+                               rtol=1e-12)
+    np.testing.assert_allclose(
+        cross_entropy(p, q), scipy.stats.entropy(p, axis=1) + scipy.stats.entropy(p, q, axis=1),
+        rtol=1e-12,
+    )
+
+
+def test_axis():
+    rng = np.random.default_rng(1)
+    p = rng.dirichlet(np.ones(4), size=3)
+    np.testing.assert_allclose(entropy(p.T, axis=0), scipy.stats.entropy(p, axis=1), rtol=1e-13)
+    np.testing.assert_allclose(
+        kl_divergence(p.T, p[::-1].T, axis=0), scipy.stats.entropy(p, p[::-1], axis=1), rtol=1e-12
+    )
+
+
+def test_conventions_zero_and_infinity():
+    assert cross_entropy([0.0, 1.0], [0.0, 1.0]) == 0.0  # 0 log 0 = 0
+    assert cross_entropy([0.5, 0.5], [0.0, 1.0]) == np.inf  # p > 0 where q = 0
+    assert kl_divergence([0.5, 0.5], [1.0, 0.0]) == np.inf
+    assert kl_divergence([1.0, 0.0], [0.5, 0.5]) == pytest.approx(np.log(2), rel=1e-15)
+
+
+def test_kl_accurate_for_close_distributions():
+    # KL(P||Q) for nearby distributions is ~ (1/2) sum (p-q)^2/p; no cancellation to 0
+    d = 1e-9
+    p = np.array([0.5, 0.5])
+    q = np.array([0.5 + d, 0.5 - d])
+    expected = 0.5 * np.log(0.5 / (0.5 + d)) + 0.5 * np.log(0.5 / (0.5 - d))
+    # second-order value 2 d^2 (independent of the log expressions above)
+    assert kl_divergence(p, q) == pytest.approx(2 * d * d, rel=1e-6)
+    assert expected == pytest.approx(2 * d * d, rel=1e-6)
+
+
+def test_asymmetry():
+    p, q = [0.9, 0.1], [0.5, 0.5]
+    assert kl_divergence(p, q) != pytest.approx(kl_divergence(q, p))
+    assert cross_entropy(p, q) != pytest.approx(cross_entropy(q, p))
+
+
+def test_float32_kept():
+    p = np.array([0.25, 0.75], dtype=np.float32)
+    assert entropy(p).dtype == np.float32
+    assert cross_entropy(p, p).dtype == np.float32
+    assert kl_divergence(p, p).dtype == np.float32
+    assert entropy(p.astype(np.float64)).dtype == np.float64
+
+
+@given(st.integers(2, 8).flatmap(lambda n: st.tuples(distributions(n, n), distributions(n, n))))
+def test_cross_entropy_is_entropy_plus_kl(pq):
+    p, q = pq
+    h, kl, ce = entropy(p), kl_divergence(p, q), cross_entropy(p, q)
+    if np.isinf(ce):
+        assert np.isinf(kl)
+    else:
+        assert ce == pytest.approx(h + kl, rel=1e-9, abs=1e-12)
+
+
+@given(st.integers(1, 8).flatmap(lambda n: st.tuples(distributions(n, n), distributions(n, n))))
+def test_gibbs_inequality(pq):
+    p, q = pq
+    assert kl_divergence(p, q) >= 0
+    assert kl_divergence(p, p) == 0
+    assert cross_entropy(p, q) >= entropy(p) - 1e-12
+
+
+@given(distributions(1, 10))
+def test_entropy_bounds(p):
+    h = entropy(p)
+    assert 0 <= h <= np.log(p.size) + 1e-12
+
+
+@pytest.mark.parametrize("func", [entropy, cross_entropy, kl_divergence])
+@pytest.mark.parametrize(
+    "p, match",
+    [
+        ([], "p is empty"),
+        ([0.5, np.nan], "p contains NaN"),
+        ([1.5, -0.5], r"p must lie in \[0, 1\]"),
+        ([0.3, 0.3], "p must sum to 1"),
+        (0.5, "at least 1 dimension"),
+        (["a", "b"], "p must hold real numbers"),
+    ],
+)
+def test_bad_p(func, p, match):
+    args = (p,) if func is entropy else (p, [0.5, 0.5])
+    with pytest.raises(ValueError, match=match):
+        func(*args)
+
+
+@pytest.mark.parametrize("func", [cross_entropy, kl_divergence])
+def test_bad_q(func):
+    with pytest.raises(ValueError, match="q must sum to 1"):
+        func([0.5, 0.5], [0.5, 0.6])
+    with pytest.raises(ValueError, match="p and q must have the same shape"):
+        func([0.5, 0.5], [0.2, 0.3, 0.5])
+    with pytest.raises(ValueError, match="q contains inf"):
+        func([0.5, 0.5], [np.inf, 0.5])
+
+
+@pytest.mark.parametrize("func", [entropy, cross_entropy, kl_divergence])
+def test_bad_base_and_axis(func):
+    args = ([0.5, 0.5],) if func is entropy else ([0.5, 0.5], [0.5, 0.5])
+    with pytest.raises(ValueError, match="base must not be 1"):
+        func(*args, base=1)
+    with pytest.raises(ValueError, match="base must be >"):
+        func(*args, base=-2)
+    with pytest.raises(ValueError, match="axis=3 is out of range"):
+        func(*args, axis=3)
+    with pytest.raises(ValueError, match="axis must be an integer"):
+        func(*args, axis=0.5)

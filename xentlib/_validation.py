@@ -1,0 +1,148 @@
+"""Input checks shared by every public function of :mod:`xentlib`.
+
+Every check raises :class:`ValueError` whose message starts with the name of the
+offending argument, so that a reader sees at once which input was wrong. Nothing is
+broadcast silently: shapes must agree exactly where the documentation says so.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def float_dtype(*arrays):
+    """The floating dtype of a result: float32 only if every input is float32."""
+    dtypes = [np.asarray(a).dtype for a in arrays if a is not None]
+    if dtypes and all(d == np.float32 for d in dtypes):
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def as_float_array(x, name, *, dtype=None, allow_inf=False, min_ndim=0):
+    """Convert ``x`` to a non-empty floating array with no NaN (and no inf unless allowed).
+
+    float32 input stays float32; every other real input becomes float64, unless
+    ``dtype`` is given.
+    """
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
+    ):
+        raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise ValueError(f"{name} must hold real numbers, got complex values")
+    if dtype is None:
+        dtype = np.float32 if arr.dtype == np.float32 else np.float64
+    arr = arr.astype(dtype, copy=False)
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; it needs at least one element")
+    if arr.ndim < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {arr.shape}")
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN")
+    if not allow_inf and np.isinf(arr).any():
+        raise ValueError(f"{name} contains inf; only finite values are allowed")
+    return arr
+
+
+def check_in_unit_interval(arr, name):
+    """Raise unless every element of ``arr`` lies in [0, 1]."""
+    if (arr < 0).any() or (arr > 1).any():
+        bad = arr[(arr < 0) | (arr > 1)].flat[0]
+        raise ValueError(f"{name} must lie in [0, 1]; found {bad!r}")
+    return arr
+
+
+def sum_tolerance(dtype):
+    """How far a probability row may sum from 1: the square root of machine epsilon."""
+    return float(np.sqrt(np.finfo(dtype).eps))
+
+
+def check_distribution(arr, name, axis=-1):
+    """Raise unless ``arr`` holds probability vectors along ``axis`` (in [0, 1], summing to 1)."""
+    check_in_unit_interval(arr, name)
+    sums = arr.sum(axis=axis)
+    tol = sum_tolerance(arr.dtype) * max(1, arr.shape[axis] ** 0.5)
+    if np.any(np.abs(sums - 1) > tol):
+        worst = np.asarray(sums).flat[np.argmax(np.abs(np.asarray(sums) - 1))]
+        raise ValueError(
+            f"{name} must sum to 1 along axis {axis} (tolerance {tol:.1e}); a row sums to {worst!r}"
+        )
+    return arr
+
+
+def check_axis(axis, ndim, name="axis"):
+    """Raise unless ``axis`` is a valid integer axis for an array of ``ndim`` dimensions."""
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
+        raise ValueError(f"{name} must be an integer, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}={axis} is out of range for an array of {ndim} dimension(s)")
+    return int(axis)
+
+
+def check_same_shape(a, b, name_a, name_b):
+    """Raise unless ``a`` and ``b`` have exactly the same shape (no broadcasting)."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape; got {a.shape} and {b.shape}"
+        )
+
+
+def check_reduction(reduction):
+    """Raise unless ``reduction`` is one of "mean", "sum", "none"."""
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    return reduction
+
+
+def check_scalar(value, name, *, low=None, high=None, low_open=False, high_open=False):
+    """Raise unless ``value`` is a finite real number in the stated interval."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if low is not None and (value < low or (low_open and value == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {value!r}")
+    if high is not None and (value > high or (high_open and value == high)):
+        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high}, got {value!r}")
+    return value
+
+
+def check_labels(y, name, n_classes=None):
+    """Integer class labels: integral values, >= 0 and < ``n_classes`` when given.
+
+    Returns an ``intp`` array.
+    """
+    arr = np.asarray(y)
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; it needs at least one label")
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+        raise ValueError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
+    if not np.issubdtype(arr.dtype, np.integer):
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            raise ValueError(f"{name} must hold integer class labels; found non-integer values")
+    if (arr < 0).any():
+        raise ValueError(f"{name} must hold labels >= 0; found {arr.min()!r}")
+    if n_classes is not None and (arr >= n_classes).any():
+        raise ValueError(
+            f"{name} holds label {arr.max()!r}, out of range for {n_classes} classes"
+        )
+    return arr.astype(np.intp)
+
+
+def check_weight(weight, name, shape, dtype):
+    """Non-negative finite weights of exactly ``shape``."""
+    w = as_float_array(weight, name, dtype=dtype)
+    if w.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {w.shape}")
+    if (w < 0).any():
+        raise ValueError(f"{name} must be non-negative")
+    return w

@@ -1,0 +1,670 @@
+r"""Cross-entropy losses and their gradients with respect to the logits.
+
+Every loss takes the target first and the prediction second, as :math:`H(P, Q)` and
+scikit-learn's ``log_loss`` do, and a ``reduction``:
+
+* ``"none"``: the loss of each element (binary losses) or each sample (categorical
+  and multi-label losses), multiplied by its weight;
+* ``"sum"``: their sum;
+* ``"mean"``: their weighted mean, :math:`\sum_i w_i \ell_i / \sum_i w_i`
+  (the plain mean without weights).
+
+Each loss over logits has a gradient function, the loss's name plus ``_grad``, with
+the same signature. It returns an array shaped like the logits: the gradient of the
+"sum" or "mean" loss; for ``"none"``, row by row the gradient of each sample's own
+loss (which is the gradient of the "sum").
+
+The result's dtype is the prediction's: float32 stays float32, everything else is
+float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._special import expit, log_softmax_parts, softplus, xlog1py, xlogy
+from ._validation import (
+    as_float_array,
+    check_distribution,
+    check_in_unit_interval,
+    check_labels,
+    check_reduction,
+    check_same_shape,
+    check_scalar,
+    check_weight,
+)
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "categorical_cross_entropy",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
+    "multilabel_cross_entropy",
+    "multilabel_cross_entropy_grad",
+    "focal_loss",
+    "focal_loss_grad",
+]
+
+
+# ---------------------------------------------------------------------------
+# shared plumbing: validation of targets and weights, and the reductions
+# ---------------------------------------------------------------------------
+
+def _binary_inputs(y_true, pred, pred_name, weight, *, min_ndim=0):
+    pred = as_float_array(pred, pred_name, min_ndim=min_ndim)
+    y = as_float_array(y_true, "y_true", dtype=pred.dtype)
+    check_same_shape(y, pred, "y_true", pred_name)
+    check_in_unit_interval(y, "y_true")
+    w = None if weight is None else check_weight(weight, "weight", pred.shape, pred.dtype)
+    return y, pred, w
+
+
+def _pos_weight(pos_weight, logits):
+    """``pos_weight``: a scalar, or one value per label (the last axis of 2-D+ logits)."""
+    if pos_weight is None:
+        return None
+    pw = as_float_array(pos_weight, "pos_weight", dtype=logits.dtype)
+    if pw.ndim == 1 and logits.ndim >= 2 and pw.shape[0] == logits.shape[-1]:
+        pass
+    elif pw.ndim != 0:
+        raise ValueError(
+            "pos_weight must be a scalar or have one value per label, shape "
+            f"({logits.shape[-1] if logits.ndim >= 2 else 'n_labels'},); got shape {pw.shape}"
+        )
+    if (pw < 0).any():
+        raise ValueError("pos_weight must be non-negative")
+    return pw
+
+
+def _categorical_targets(y_true, pred, pred_name):
+    """Integer labels (one dimension fewer than ``pred``) or probability rows (same shape).
+
+    Returns ``(labels, None)`` or ``(None, probabilities)``.
+    """
+    y = np.asarray(y_true)
+    n_classes = pred.shape[-1]
+    if y.ndim == pred.ndim - 1:
+        if y.shape != pred.shape[:-1]:
+            raise ValueError(
+                f"y_true holds integer labels, so its shape must be {pred_name}.shape[:-1] = "
+                f"{pred.shape[:-1]}; got {y.shape}"
+            )
+        return check_labels(y, "y_true", n_classes=n_classes), None
+    if y.ndim == pred.ndim:
+        t = as_float_array(y, "y_true", dtype=pred.dtype)
+        check_same_shape(t, pred, "y_true", pred_name)
+        check_distribution(t, "y_true", axis=-1)
+        return None, t
+    raise ValueError(
+        f"y_true must be integer labels of shape {pred.shape[:-1]} or probability rows of "
+        f"shape {pred.shape}; got shape {y.shape}"
+    )
+
+
+def _class_weight(weight, pred):
+    if weight is None:
+        return None
+    return check_weight(weight, "weight", (pred.shape[-1],), pred.dtype)
+
+
+def _take(a, labels):
+    """``a[..., labels]`` row by row."""
+    return np.take_along_axis(a, labels[..., None], axis=-1)[..., 0]
+
+
+def _sample_weights(labels, probs, w):
+    """The weight of each sample: w[y_i] for labels, sum_c w_c t_ic for probability rows."""
+    if w is None:
+        return None
+    return w[labels] if labels is not None else (probs * w).sum(axis=-1)
+
+
+def _denominator(sample_weight, n, reduction):
+    """What "mean" divides by: the number of terms, or the sum of their weights."""
+    if reduction != "mean":
+        return 1
+    if sample_weight is None:
+        return n
+    total = sample_weight.sum()
+    if not total > 0:
+        raise ValueError("weight: the weights of the samples sum to 0, so the mean is undefined")
+    return total
+
+
+def _reduce(values, reduction, denominator):
+    if reduction == "none":
+        return values
+    total = values.sum()
+    return total if reduction == "sum" else total / denominator
+
+
+# ---------------------------------------------------------------------------
+# binary cross-entropy
+# ---------------------------------------------------------------------------
+
+def binary_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reduction="mean"):
+    r"""Binary cross-entropy from predicted probabilities.
+
+    .. math:: \ell_i = -\left[y_i \log p_i + (1 - y_i) \log(1 - p_i)\right]
+
+    Parameters
+    ----------
+    y_true : array_like
+        Targets in [0, 1] (labels 0/1 or soft targets), same shape as ``y_prob``.
+    y_prob : array_like
+        Predicted probabilities of the positive class, in [0, 1].
+    weight : array_like, optional
+        A non-negative weight per element, same shape as ``y_prob``.
+    eps : float, optional
+        If given, ``y_prob`` is clipped into ``[eps, 1 - eps]`` first, which caps each
+        term at :math:`-\log \varepsilon` (and biases the loss). By default there is
+        no clipping, and a confident wrong prediction costs ``+inf``, as it should.
+    reduction : {"mean", "sum", "none"}
+        See the module's documentation; "mean" is :math:`\sum w_i \ell_i / \sum w_i`.
+
+    Returns
+    -------
+    float or ndarray
+
+    Notes
+    -----
+    The two-class case of :math:`H(P, Q)` with :math:`P = (y, 1 - y)` and
+    :math:`Q = (p, 1 - p)`. Computed with ``0 · log 0 = 0`` and
+    :math:`\log(1 - p)` as ``log1p(-p)``, so ``y = p = 1`` gives exactly 0. For logits,
+    use :func:`binary_cross_entropy_with_logits`, which is exact where
+    :math:`\sigma(z)` rounds to 0 or 1.
+
+    Examples
+    --------
+    >>> from xentlib import binary_cross_entropy
+    >>> float(binary_cross_entropy([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.4]))
+    0.23617255159896325
+    >>> float(binary_cross_entropy([1], [0.0]))
+    inf
+    """
+    check_reduction(reduction)
+    y, p, w = _binary_inputs(y_true, y_prob, "y_prob", weight)
+    check_in_unit_interval(p, "y_prob")
+    if eps is not None:
+        eps = check_scalar(eps, "eps", low=0.0, high=0.5, low_open=True, high_open=True)
+        p = np.clip(p, eps, 1 - eps)
+    loss = -(xlogy(y, p) + xlog1py(1 - y, -p))
+    if w is not None:
+        loss = w * loss
+    return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
+
+
+def _bce_logits_elementwise(y, z, pw):
+    """pw·y·softplus(-z) + (1 - y)·softplus(z): -[pw y log σ(z) + (1-y) log σ(-z)]."""
+    pos = y * softplus(-z)
+    if pw is not None:
+        pos = pw * pos
+    return pos + (1 - y) * softplus(z)
+
+
+def _bce_logits_elementwise_grad(y, z, pw):
+    """d/dz of the above: -pw·y·σ(-z) + (1 - y)·σ(z) (= σ(z) - y when pw = 1)."""
+    pos = y * expit(-z)
+    if pw is not None:
+        pos = pw * pos
+    return (1 - y) * expit(z) - pos
+
+
+def binary_cross_entropy_with_logits(
+    y_true, logits, *, weight=None, pos_weight=None, reduction="mean"
+):
+    r"""Binary cross-entropy from logits, exact for every finite logit.
+
+    .. math:: \ell_i = -\left[\beta\, y_i \log \sigma(z_i) + (1 - y_i) \log(1 - \sigma(z_i))\right]
+              = \beta\, y_i\, \mathrm{softplus}(-z_i) + (1 - y_i)\, \mathrm{softplus}(z_i)
+
+    with :math:`\beta` = ``pos_weight`` and
+    :math:`\mathrm{softplus}(z) = \log(1 + e^z) = \max(z, 0) + \operatorname{log1p}(e^{-|z|})`.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Targets in [0, 1], same shape as ``logits``.
+    logits : array_like
+        Finite logits :math:`z = \log(p / (1 - p))`.
+    weight : array_like, optional
+        A non-negative weight per element, same shape as ``logits``.
+    pos_weight : float or array_like, optional
+        :math:`\beta`, the weight of the positive term: a scalar, or for logits of
+        shape ``(n_samples, n_labels)`` one value per label. ``pos_weight = n_neg/n_pos``
+        balances the classes (as PyTorch's ``BCEWithLogitsLoss``).
+    reduction : {"mean", "sum", "none"}
+        "mean" is :math:`\sum w_i \ell_i / \sum w_i` (the plain mean without ``weight``).
+
+    Returns
+    -------
+    float or ndarray
+
+    Notes
+    -----
+    Uses :math:`\log \sigma(z) = -\mathrm{softplus}(-z)` and
+    :math:`\log(1 - \sigma(z)) = -\mathrm{softplus}(z)`, which never overflow and keep
+    full relative accuracy: the loss of a correct logit of 40 is
+    :math:`\operatorname{log1p}(e^{-40}) \approx 4.2 \times 10^{-18}`, where
+    ``-log(sigmoid(40))`` gives 0 and ``-log(1 - sigmoid(40))`` for the wrong label
+    gives ``inf`` instead of 40.
+
+    Examples
+    --------
+    >>> from xentlib import binary_cross_entropy_with_logits
+    >>> binary_cross_entropy_with_logits([1, 0], [1e4, 1e4], reduction="none").tolist()
+    [0.0, 10000.0]
+    """
+    check_reduction(reduction)
+    y, z, w = _binary_inputs(y_true, logits, "logits", weight)
+    pw = _pos_weight(pos_weight, z)
+    loss = _bce_logits_elementwise(y, z, pw)
+    if w is not None:
+        loss = w * loss
+    return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
+
+
+def binary_cross_entropy_with_logits_grad(
+    y_true, logits, *, weight=None, pos_weight=None, reduction="mean"
+):
+    r"""Gradient of :func:`binary_cross_entropy_with_logits` with respect to the logits.
+
+    .. math:: \frac{\partial \ell_i}{\partial z_i} = (1 - y_i)\,\sigma(z_i) - \beta\, y_i\, \sigma(-z_i),
+
+    which is :math:`\sigma(z_i) - y_i` when :math:`\beta = 1`; times :math:`w_i`, and
+    divided by :math:`\sum w_i` (or the count) for ``"mean"``.
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype as ``logits``.
+
+    Examples
+    --------
+    >>> from xentlib import binary_cross_entropy_with_logits_grad
+    >>> binary_cross_entropy_with_logits_grad([1, 0], [0.0, 0.0], reduction="sum").tolist()
+    [-0.5, 0.5]
+    """
+    check_reduction(reduction)
+    y, z, w = _binary_inputs(y_true, logits, "logits", weight)
+    pw = _pos_weight(pos_weight, z)
+    g = _bce_logits_elementwise_grad(y, z, pw)
+    if w is not None:
+        g = w * g
+    return g / z.dtype.type(_denominator(w, g.size, reduction))
+
+
+# ---------------------------------------------------------------------------
+# categorical cross-entropy
+# ---------------------------------------------------------------------------
+
+def categorical_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reduction="mean"):
+    r"""Categorical cross-entropy from predicted probability rows.
+
+    .. math:: \ell_i = -\sum_c y_{ic} \log q_{ic} \quad (= -\log q_{i, y_i} \text{ for a label } y_i)
+
+    Parameters
+    ----------
+    y_true : array_like
+        Either integer class labels, shape ``y_prob.shape[:-1]``, or probability rows
+        (one-hot or soft), shape ``y_prob.shape``.
+    y_prob : array_like
+        Predicted probabilities, classes along the last axis, each row summing to 1.
+    weight : array_like, optional
+        One non-negative weight per class, shape ``(n_classes,)``. Sample ``i`` weighs
+        :math:`w_{y_i}` (for probability rows :math:`\sum_c w_c y_{ic}`), its loss is
+        :math:`\sum_c w_c y_{ic}(-\log q_{ic})`, and "mean" divides by the sum of the
+        sample weights, as PyTorch's ``CrossEntropyLoss(weight=...)`` does for labels
+        and scikit-learn's ``log_loss`` does for sample weights.
+    eps : float, optional
+        If given, ``y_prob`` is clipped into ``[eps, 1 - eps]`` (not renormalized).
+        By default no clipping: a true class predicted with probability 0 costs ``+inf``.
+    reduction : {"mean", "sum", "none"}
+        "none" gives one (weighted) loss per sample.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> from xentlib import categorical_cross_entropy
+    >>> y_prob = [[0.9, 0.05, 0.05], [0.1, 0.1, 0.8], [0.2, 0.7, 0.1], [0.05, 0.1, 0.85]]
+    >>> float(categorical_cross_entropy([0, 2, 1, 2], y_prob))
+    0.21192448510213585
+    """
+    check_reduction(reduction)
+    q = as_float_array(y_prob, "y_prob", min_ndim=1)
+    check_distribution(q, "y_prob", axis=-1)
+    labels, probs = _categorical_targets(y_true, q, "y_prob")
+    w = _class_weight(weight, q)
+    if eps is not None:
+        eps = check_scalar(eps, "eps", low=0.0, high=0.5, low_open=True, high_open=True)
+        q = np.clip(q, eps, 1 - eps)
+    if labels is not None:
+        with np.errstate(divide="ignore"):
+            loss = -np.log(_take(q, labels))
+        if w is not None:
+            loss = w[labels] * loss
+    else:
+        a = probs if w is None else probs * w
+        loss = -xlogy(a, q).sum(axis=-1)
+    sw = _sample_weights(labels, probs, w)
+    return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
+
+
+def _softmax_ce_coefficients(labels, probs, w, eps, shape, dtype):
+    """The per-class coefficients a_ic of the loss -sum_c a_ic log q_ic.
+
+    a = w * ((1 - eps) * y + eps / C), with y the one-hot or probability target.
+    """
+    n_classes = shape[-1]
+    if labels is not None:
+        a = np.zeros(shape, dtype=dtype)
+        np.put_along_axis(a, labels[..., None], dtype.type(1 - eps), axis=-1)
+    else:
+        a = probs * dtype.type(1 - eps) if eps else probs.copy()
+    if eps:
+        a += dtype.type(eps / n_classes)
+    if w is not None:
+        a *= w
+    return a
+
+
+def _softmax_ce_inputs(y_true, logits, weight, label_smoothing):
+    z = as_float_array(logits, "logits", min_ndim=1)
+    labels, probs = _categorical_targets(y_true, z, "logits")
+    w = _class_weight(weight, z)
+    eps = check_scalar(label_smoothing, "label_smoothing", low=0.0, high=1.0)
+    return z, labels, probs, w, eps
+
+
+def softmax_cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0, reduction="mean"):
+    r"""Softmax cross-entropy from logits: ``log_softmax`` and the categorical loss in one step.
+
+    .. math:: \ell_i = -\sum_c t_{ic} \log \mathrm{softmax}(z_i)_c
+              = \operatorname{logsumexp}(z_i) - \sum_c t_{ic} z_{ic},
+              \qquad t = (1 - \varepsilon)\, y + \varepsilon / C.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Integer labels, shape ``logits.shape[:-1]``, or probability rows, shape
+        ``logits.shape``.
+    logits : array_like
+        Finite logits, classes along the last axis.
+    weight : array_like, optional
+        One non-negative weight per class, shape ``(n_classes,)``; the loss of sample
+        ``i`` is :math:`-\sum_c w_c t_{ic} \log q_{ic}` and "mean" divides by
+        :math:`\sum_i w_{y_i}` (for probability rows :math:`\sum_i \sum_c w_c y_{ic}`),
+        which is PyTorch's ``CrossEntropyLoss`` for labels.
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon` in [0, 1]: the target becomes
+        :math:`(1 - \varepsilon) y + \varepsilon / C` (Szegedy et al., 2016).
+    reduction : {"mean", "sum", "none"}
+        "none" gives one (weighted) loss per sample.
+
+    Returns
+    -------
+    float or ndarray
+
+    Notes
+    -----
+    Exact for every finite logit: the log-probabilities come from
+    :func:`log_softmax`, which subtracts the row maximum and uses ``log1p`` so that a
+    nearly certain correct prediction has a tiny positive loss, not 0, and a
+    confidently wrong one a large finite loss, not ``inf`` or NaN.
+
+    Examples
+    --------
+    >>> from xentlib import softmax_cross_entropy
+    >>> float(softmax_cross_entropy([1], [[1e4, 0.0]]))  # wrong by a logit gap of 1e4
+    10000.0
+    """
+    check_reduction(reduction)
+    z, labels, probs, w, eps = _softmax_ce_inputs(y_true, logits, weight, label_smoothing)
+    m, log1p_rest = log_softmax_parts(z, -1)
+    logq = (z - m) - log1p_rest
+    if labels is not None and eps == 0:
+        loss = -_take(logq, labels)
+        if w is not None:
+            loss = w[labels] * loss
+    else:
+        a = _softmax_ce_coefficients(labels, probs, w, eps, z.shape, z.dtype)
+        loss = -(a * logq).sum(axis=-1)
+    sw = _sample_weights(labels, probs, w)
+    return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
+
+
+def softmax_cross_entropy_grad(
+    y_true, logits, *, weight=None, label_smoothing=0.0, reduction="mean"
+):
+    r"""Gradient of :func:`softmax_cross_entropy` with respect to the logits.
+
+    .. math:: \frac{\partial \ell_i}{\partial z_{ic}} = A_i\, q_{ic} - a_{ic},
+              \qquad a_{ic} = w_c t_{ic},\; A_i = \sum_c a_{ic},
+
+    which is :math:`q_i - y_i` (softmax minus target) without weights; each row then
+    sums to 0. Divided by the "mean" denominator for ``reduction="mean"``.
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype as ``logits``.
+
+    Notes
+    -----
+    For a label target the true class's entry :math:`q_{iy} - 1` is computed as
+    :math:`-(1 - q_{iy})` = ``expm1(log q_iy)``, which does not cancel when
+    :math:`q_{iy}` is close to 1.
+
+    Examples
+    --------
+    >>> from xentlib import softmax_cross_entropy_grad
+    >>> softmax_cross_entropy_grad([0], [[0.0, 0.0]], reduction="sum").tolist()
+    [[-0.5, 0.5]]
+    """
+    check_reduction(reduction)
+    z, labels, probs, w, eps = _softmax_ce_inputs(y_true, logits, weight, label_smoothing)
+    m, log1p_rest = log_softmax_parts(z, -1)
+    logq = (z - m) - log1p_rest
+    q = np.exp(logq)
+    a = _softmax_ce_coefficients(labels, probs, w, eps, z.shape, z.dtype)
+    total = a.sum(axis=-1, keepdims=True)
+    g = total * q - a
+    if labels is not None:
+        # true class: (1-eps) w_y (q_y - 1) + eps/C (W q_y - w_y), with q_y - 1 = expm1(log q_y)
+        wy = np.ones(labels.shape, z.dtype) if w is None else w[labels]
+        w_sum = z.dtype.type(z.shape[-1]) if w is None else w.sum()
+        q_y = _take(q, labels)
+        exact = (1 - eps) * wy * np.expm1(_take(logq, labels))
+        if eps:
+            exact = exact + eps / z.shape[-1] * (w_sum * q_y - wy)
+        np.put_along_axis(g, labels[..., None], exact[..., None].astype(z.dtype), axis=-1)
+    sw = _sample_weights(labels, probs, w)
+    return g / z.dtype.type(_denominator(sw, g[..., 0].size, reduction))
+
+
+# ---------------------------------------------------------------------------
+# multi-label cross-entropy
+# ---------------------------------------------------------------------------
+
+def _multilabel_inputs(y_true, logits, pos_weight):
+    y, z, _ = _binary_inputs(y_true, logits, "logits", None)
+    if z.ndim != 2:
+        raise ValueError(f"logits must have shape (n_samples, n_labels); got shape {z.shape}")
+    return y, z, _pos_weight(pos_weight, z)
+
+
+def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, reduction="mean"):
+    r"""Multi-label cross-entropy: one sigmoid per label, binary cross-entropy summed over labels.
+
+    .. math:: \ell_i = \sum_{l=1}^{L} -\left[\beta_l\, y_{il} \log \sigma(z_{il})
+              + (1 - y_{il}) \log(1 - \sigma(z_{il}))\right]
+
+    Both terms count: without the :math:`(1 - y)` term the loss would be minimized
+    by predicting every label present.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Label indicators (or soft targets) in [0, 1], shape ``(n_samples, n_labels)``.
+    logits : array_like
+        Finite logits, shape ``(n_samples, n_labels)``.
+    pos_weight : float or array_like, optional
+        :math:`\beta`: a scalar or one value per label, shape ``(n_labels,)``.
+    reduction : {"mean", "sum", "none"}
+        "none" gives one loss per sample (summed over its labels); "mean" averages
+        those over the samples.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> from xentlib import multilabel_cross_entropy
+    >>> round(float(multilabel_cross_entropy([[1, 0]], [[0.0, 0.0]])), 12)  # 2 log 2
+    1.38629436112
+    """
+    check_reduction(reduction)
+    y, z, pw = _multilabel_inputs(y_true, logits, pos_weight)
+    loss = _bce_logits_elementwise(y, z, pw).sum(axis=-1)
+    return _reduce(loss, reduction, z.shape[0])[()]
+
+
+def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, reduction="mean"):
+    r"""Gradient of :func:`multilabel_cross_entropy` with respect to the logits.
+
+    .. math:: \frac{\partial \ell_i}{\partial z_{il}} = (1 - y_{il})\,\sigma(z_{il}) - \beta_l\, y_{il}\,\sigma(-z_{il}),
+
+    divided by ``n_samples`` for ``"mean"``.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(n_samples, n_labels)``, dtype of ``logits``.
+
+    Examples
+    --------
+    >>> from xentlib import multilabel_cross_entropy_grad
+    >>> multilabel_cross_entropy_grad([[1, 0]], [[0.0, 0.0]]).tolist()
+    [[-0.5, 0.5]]
+    """
+    check_reduction(reduction)
+    y, z, pw = _multilabel_inputs(y_true, logits, pos_weight)
+    g = _bce_logits_elementwise_grad(y, z, pw)
+    return g / z.dtype.type(z.shape[0] if reduction == "mean" else 1)
+
+
+# ---------------------------------------------------------------------------
+# focal loss
+# ---------------------------------------------------------------------------
+
+def _focal_inputs(y_true, logits, gamma, alpha):
+    y, z, _ = _binary_inputs(y_true, logits, "logits", None)
+    gamma = check_scalar(gamma, "gamma", low=0.0)
+    if alpha is not None:
+        alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0)
+    return y, z, gamma, alpha
+
+
+def _focal_parts(y, z, alpha):
+    """Cross-entropy, 1 - p_t and alpha_t, all elementwise."""
+    ce = _bce_logits_elementwise(y, z, None)
+    one_minus_pt = y * expit(-z) + (1 - y) * expit(z)
+    alpha_t = None if alpha is None else alpha * y + (1 - alpha) * (1 - y)
+    return ce, one_minus_pt, alpha_t
+
+
+def focal_loss(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
+    r"""Binary sigmoid focal loss (Lin et al., 2017).
+
+    .. math:: \ell_i = -\alpha_t (1 - p_t)^{\gamma} \log p_t,
+              \qquad p_t = \begin{cases} \sigma(z_i) & y_i = 1 \\ 1 - \sigma(z_i) & y_i = 0 \end{cases},
+              \qquad \alpha_t = \begin{cases} \alpha & y_i = 1 \\ 1 - \alpha & y_i = 0 \end{cases}
+
+    For soft targets :math:`-\log p_t` is the binary cross-entropy,
+    :math:`1 - p_t = y\,\sigma(-z) + (1 - y)\,\sigma(z)` and
+    :math:`\alpha_t = \alpha y + (1 - \alpha)(1 - y)`, as in torchvision's
+    ``sigmoid_focal_loss``.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Targets in [0, 1], same shape as ``logits``.
+    logits : array_like
+        Finite logits.
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`; :math:`\gamma = 0` is cross-entropy.
+    alpha : float, optional
+        Weight in [0, 1] of the positives (``1 - alpha`` for the negatives); ``None``
+        (default) weights nothing. The paper's best setting was
+        :math:`\gamma = 2, \alpha = 0.25`.
+    reduction : {"mean", "sum", "none"}
+        "mean" averages over all elements.
+
+    Returns
+    -------
+    float or ndarray
+
+    Notes
+    -----
+    :math:`1 - p_t` is computed as :math:`\sigma(-z)` (for :math:`y = 1`) rather than
+    as ``1 - sigmoid(z)``, so the modulating factor keeps its accuracy for
+    well-classified examples, where it matters most.
+
+    Examples
+    --------
+    >>> from xentlib import focal_loss, binary_cross_entropy_with_logits
+    >>> float(focal_loss([1], [0.0], gamma=2.0)) == 0.25 * float(
+    ...     binary_cross_entropy_with_logits([1], [0.0]))
+    True
+    """
+    check_reduction(reduction)
+    y, z, gamma, alpha = _focal_inputs(y_true, logits, gamma, alpha)
+    ce, m, alpha_t = _focal_parts(y, z, alpha)
+    loss = m**gamma * ce
+    if alpha_t is not None:
+        loss = alpha_t * loss
+    return _reduce(loss, reduction, loss.size)[()]
+
+
+def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
+    r"""Gradient of :func:`focal_loss` with respect to the logits.
+
+    With :math:`m = 1 - p_t`, :math:`s = \sigma(z)` and :math:`\ell^{CE}` the binary
+    cross-entropy,
+
+    .. math:: \frac{\partial \ell}{\partial z} = \alpha_t \left[ m^{\gamma} (s - y)
+              + \gamma\, m^{\gamma - 1} (1 - 2y)\, s (1 - s)\, \ell^{CE} \right].
+
+    For hard labels :math:`s(1 - s)/m = 1 - m`, which is how the second term is
+    computed where :math:`m` underflows to 0.
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype as ``logits``.
+
+    Examples
+    --------
+    >>> from xentlib import focal_loss_grad
+    >>> focal_loss_grad([1], [0.0], gamma=0.0, reduction="sum").tolist()  # = sigmoid(0) - 1
+    [-0.5]
+    """
+    check_reduction(reduction)
+    y, z, gamma, alpha = _focal_inputs(y_true, logits, gamma, alpha)
+    ce, m, alpha_t = _focal_parts(y, z, alpha)
+    s, s_neg = expit(z), expit(-z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(m > 0, s * s_neg / m, 1 - m)  # s(1-s)/m, finite for hard labels
+    # s - y is computed as (1 - y) s - y (1 - s): no cancellation when s is near y
+    g = (1 - y) * s - y * s_neg
+    if gamma:
+        g = m**gamma * (g + gamma * ratio * (1 - 2 * y) * ce)
+    if alpha_t is not None:
+        g = alpha_t * g
+    return g / z.dtype.type(g.size if reduction == "mean" else 1)

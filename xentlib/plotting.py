@@ -1,0 +1,106 @@
+"""The book's figure style and the plots that recur across chapters.
+
+Figures have a white background (readable in a dark-mode browser), labelled axes and
+the colour-blind-safe Okabe–Ito palette (Okabe and Ito, 2008).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["PALETTE", "use_book_style", "new_axes", "plot_distributions"]
+
+#: The Okabe–Ito palette, distinguishable under the common colour-vision deficiencies.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+
+_CYCLE = ["blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow"]
+
+
+def use_book_style():
+    """Set matplotlib's defaults to the book's style (call once per notebook).
+
+    White figure and axes backgrounds, the Okabe–Ito colour cycle, a light grid,
+    readable font sizes, and a fixed figure size and resolution so that figures
+    look the same in every chapter.
+    """
+    import matplotlib as mpl
+    from cycler import cycler
+
+    mpl.rcParams.update(
+        {
+            "figure.facecolor": "white",
+            "axes.facecolor": "white",
+            "savefig.facecolor": "white",
+            "figure.figsize": (6.4, 4.0),
+            "figure.dpi": 100,
+            "axes.prop_cycle": cycler(color=[PALETTE[c] for c in _CYCLE]),
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.size": 11,
+            "legend.frameon": False,
+            "lines.linewidth": 2.0,
+        }
+    )
+
+
+def new_axes(xlabel, ylabel, *, title=None, ncols=1, figsize=None):
+    """A new figure with labelled axes: ``fig, ax`` (``ax`` an array when ``ncols > 1``).
+
+    ``xlabel`` and ``ylabel`` may be strings or, for several panels, sequences of
+    strings, one per panel.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained")
+    flat = np.atleast_1d(axes)
+    xs = [xlabel] * ncols if isinstance(xlabel, str) else list(xlabel)
+    ys = [ylabel] * ncols if isinstance(ylabel, str) else list(ylabel)
+    titles = [title] * ncols if title is None or isinstance(title, str) else list(title)
+    if not (len(xs) == len(ys) == len(titles) == ncols):
+        raise ValueError("xlabel, ylabel and title need one entry per panel (ncols)")
+    for ax, xl, yl, t in zip(flat, xs, ys, titles):
+        ax.set_xlabel(xl)
+        ax.set_ylabel(yl)
+        if t:
+            ax.set_title(t)
+    return fig, axes
+
+
+def plot_distributions(ax, categories, distributions, *, ylabel="probability"):
+    """Grouped bars of several distributions over the same ``categories``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    categories : sequence of str
+        The outcomes, one bar group each.
+    distributions : dict
+        ``{legend label: probabilities}``, each of ``len(categories)``.
+    ylabel : str
+    """
+    k = len(distributions)
+    if k == 0:
+        raise ValueError("distributions must hold at least one distribution")
+    x = np.arange(len(categories))
+    width = 0.8 / k
+    for i, (label, probs) in enumerate(distributions.items()):
+        probs = np.asarray(probs, dtype=float)
+        if probs.shape != (len(categories),):
+            raise ValueError(f"distribution {label!r} must have {len(categories)} entries")
+        ax.bar(x + (i - (k - 1) / 2) * width, probs, width, label=label,
+               color=PALETTE[_CYCLE[i % len(_CYCLE)]])
+    ax.set_xticks(x, categories)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
