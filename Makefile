@@ -42,7 +42,7 @@ execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check xentlib tests tools
+	$(BIN)/ruff check xentlib tests tools chapters
 
 serve: book
 	$(BIN)/python -m http.server --directory _build/html 8000

@@ -39,4 +39,4 @@ def sigmoid_minus(z, y):
     z = np.asarray(z, dtype=np.float64)
     y = np.broadcast_to(np.asarray(y, dtype=np.float64), z.shape)
     return np.array([float(1 / (1 + mp.exp(-mp.mpf(float(a)))) - mp.mpf(float(b)))
-                     for a, b in zip(z.ravel(), y.ravel())]).reshape(z.shape)
+                     for a, b in zip(z.ravel(), y.ravel(), strict=True)]).reshape(z.shape)

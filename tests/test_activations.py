@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
+import reference as ref
 import scipy.special as sc
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import reference as ref
 from xentlib import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax
 
 EXTREMES = np.array([-1e4, -800.0, -745.0, -40.0, -1.0, -1e-20, 0.0, 1e-20, 1.0, 40.0, 800.0, 1e4])

@@ -3,13 +3,13 @@ scipy.special, mpmath, and the published PyTorch / torchvision formulas written 
 
 import numpy as np
 import pytest
+import reference as ref
 import scipy.special as sc
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.metrics import log_loss
 
-import reference as ref
 import xentlib as xl
 
 RNG = np.random.default_rng(2024)

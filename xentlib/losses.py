@@ -538,7 +538,8 @@ def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, reduction="mean
 def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, reduction="mean"):
     r"""Gradient of :func:`multilabel_cross_entropy` with respect to the logits.
 
-    .. math:: \frac{\partial \ell_i}{\partial z_{il}} = (1 - y_{il})\,\sigma(z_{il}) - \beta_l\, y_{il}\,\sigma(-z_{il}),
+    .. math:: \frac{\partial \ell_i}{\partial z_{il}}
+              = (1 - y_{il})\,\sigma(z_{il}) - \beta_l\, y_{il}\,\sigma(-z_{il}),
 
     divided by ``n_samples`` for ``"mean"``.
 

@@ -69,7 +69,7 @@ def new_axes(xlabel, ylabel, *, title=None, ncols=1, figsize=None):
     titles = [title] * ncols if title is None or isinstance(title, str) else list(title)
     if not (len(xs) == len(ys) == len(titles) == ncols):
         raise ValueError("xlabel, ylabel and title need one entry per panel (ncols)")
-    for ax, xl, yl, t in zip(flat, xs, ys, titles):
+    for ax, xl, yl, t in zip(flat, xs, ys, titles, strict=True):
         ax.set_xlabel(xl)
         ax.set_ylabel(yl)
         if t:
