@@ -276,6 +276,11 @@ def binary_cross_entropy_with_logits_grad(
     which is :math:`\sigma(z_i) - y_i` when :math:`\beta = 1`; times :math:`w_i`, and
     divided by :math:`\sum w_i` (or the count) for ``"mean"``.
 
+    Parameters
+    ----------
+    y_true, logits, weight, pos_weight, reduction
+        As for :func:`binary_cross_entropy_with_logits`.
+
     Returns
     -------
     ndarray
@@ -449,6 +454,11 @@ def softmax_cross_entropy_grad(
     which is :math:`q_i - y_i` (softmax minus target) without weights; each row then
     sums to 0. Divided by the "mean" denominator for ``reduction="mean"``.
 
+    Parameters
+    ----------
+    y_true, logits, weight, label_smoothing, reduction
+        As for :func:`softmax_cross_entropy`.
+
     Returns
     -------
     ndarray
@@ -542,6 +552,11 @@ def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, reduction=
               = (1 - y_{il})\,\sigma(z_{il}) - \beta_l\, y_{il}\,\sigma(-z_{il}),
 
     divided by ``n_samples`` for ``"mean"``.
+
+    Parameters
+    ----------
+    y_true, logits, pos_weight, reduction
+        As for :func:`multilabel_cross_entropy`.
 
     Returns
     -------
@@ -644,6 +659,11 @@ def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
 
     For hard labels :math:`s(1 - s)/m = 1 - m`, which is how the second term is
     computed where :math:`m` underflows to 0.
+
+    Parameters
+    ----------
+    y_true, logits, gamma, alpha, reduction
+        As for :func:`focal_loss`.
 
     Returns
     -------

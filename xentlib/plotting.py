@@ -31,6 +31,14 @@ def use_book_style():
     White figure and axes backgrounds, the Okabe–Ito colour cycle, a light grid,
     readable font sizes, and a fixed figure size and resolution so that figures
     look the same in every chapter.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> from xentlib.plotting import use_book_style
+    >>> use_book_style()
+    >>> matplotlib.rcParams["figure.facecolor"]
+    'white'
     """
     import matplotlib as mpl
     from cycler import cycler
@@ -57,8 +65,28 @@ def use_book_style():
 def new_axes(xlabel, ylabel, *, title=None, ncols=1, figsize=None):
     """A new figure with labelled axes: ``fig, ax`` (``ax`` an array when ``ncols > 1``).
 
-    ``xlabel`` and ``ylabel`` may be strings or, for several panels, sequences of
-    strings, one per panel.
+    Parameters
+    ----------
+    xlabel, ylabel : str or sequence of str
+        Axis labels; for several panels, one string for all or one per panel.
+    title : str or sequence of str, optional
+        Panel title(s).
+    ncols : int, default 1
+        Number of panels side by side.
+    figsize : tuple of float, optional
+        Figure size in inches; the style's default if omitted.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    axes : matplotlib Axes, or an array of them when ``ncols > 1``
+
+    Examples
+    --------
+    >>> from xentlib.plotting import new_axes
+    >>> fig, ax = new_axes("logit $z$", "loss (nats)")
+    >>> ax.get_xlabel()
+    'logit $z$'
     """
     import matplotlib.pyplot as plt
 
@@ -88,6 +116,19 @@ def plot_distributions(ax, categories, distributions, *, ylabel="probability"):
     distributions : dict
         ``{legend label: probabilities}``, each of ``len(categories)``.
     ylabel : str
+
+    Returns
+    -------
+    matplotlib Axes
+        ``ax``, with one bar group per category and a legend.
+
+    Examples
+    --------
+    >>> from xentlib.plotting import new_axes, plot_distributions
+    >>> fig, ax = new_axes("outcome", "probability")
+    >>> _ = plot_distributions(ax, ["a", "b"], {"P": [0.5, 0.5], "Q": [0.9, 0.1]})
+    >>> len(ax.patches)
+    4
     """
     k = len(distributions)
     if k == 0:

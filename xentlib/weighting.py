@@ -140,6 +140,18 @@ def smooth_labels(y_true, epsilon, n_classes=None):
 def class_priors(y, *, n_classes=None):
     r"""The class frequencies :math:`\pi_c = n_c / n` of the labels ``y``.
 
+    Parameters
+    ----------
+    y : array_like
+        1-D integer class labels.
+    n_classes : int, optional
+        Number of classes; by default ``max(y) + 1``. Classes without samples get 0.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(n_classes,)``, summing to 1.
+
     Examples
     --------
     >>> from xentlib import class_priors
