@@ -17,7 +17,8 @@ def check_grad(f, grad, x, *, eps=1e-6):
 
     The error is relative to the largest gradient entry (a norm-wise relative error),
     so entries that are zero up to rounding do not blow it up. With ``eps=1e-6`` and
-    a smooth ``f`` in float64, a correct gradient gives about 1e-8 or less; a wrong one
+    a smooth ``f`` in float64, a correct gradient typically gives 1e-7 or less (rounding
+    in ``f`` divided by ``2 eps`` sets the floor); a wrong one
     gives something of order 1.
 
     Parameters
