@@ -5,6 +5,7 @@ importable from ``xentlib`` directly.
 """
 
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax
+from .datasets import load_digit_attributes, subsample_class
 from .gradcheck import check_grad
 from .information import cross_entropy, entropy, kl_divergence
 from .losses import (
@@ -19,6 +20,7 @@ from .losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
+from .models import LogisticRegression, MultiLabelLogisticRegression, SoftmaxRegression
 from .weighting import class_priors, class_weights, logit_adjustment, smooth_labels
 
 __version__ = "0.1.0"
@@ -47,4 +49,9 @@ __all__ = [
     "class_priors",
     "logit_adjustment",
     "check_grad",
+    "LogisticRegression",
+    "SoftmaxRegression",
+    "MultiLabelLogisticRegression",
+    "load_digit_attributes",
+    "subsample_class",
 ]

@@ -1,0 +1,152 @@
+"""xentlib.models: scikit-learn's estimator checks, and agreement with scikit-learn's
+LogisticRegression on the same objective (alpha = 1 / (C * n_samples))."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from xentlib import (
+    LogisticRegression,
+    MultiLabelLogisticRegression,
+    SoftmaxRegression,
+    load_digit_attributes,
+)
+
+
+@parametrize_with_checks([LogisticRegression(), SoftmaxRegression(),
+                          MultiLabelLogisticRegression()])
+def test_sklearn_estimator_checks(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        check(estimator)
+
+
+@pytest.fixture(scope="module")
+def breast_cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _sklearn(X, y, C, **kw):
+    # scikit-learn's Newton solver with a tight tolerance: its answer is the optimum
+    # to ~1e-10 (lbfgs stops with gradients of ~1e-8 even at tol=1e-12)
+    return SkLogisticRegression(C=C, solver="newton-cholesky", tol=1e-12, max_iter=1000,
+                                **kw).fit(X, y)
+
+
+def test_binary_newton_and_gd_match_sklearn(breast_cancer):
+    X, y = breast_cancer
+    C = 1.0
+    reference = _sklearn(X, y, C).predict_proba(X)
+    alpha = 1 / (C * X.shape[0])
+    newton = LogisticRegression(alpha=alpha, solver="newton", tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(newton.predict_proba(X), reference, atol=1e-6)
+    gd = LogisticRegression(alpha=alpha, solver="gd", tol=1e-5, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(gd.predict_proba(X), reference, atol=1e-3)
+    assert newton.n_iter_ < 20 < gd.n_iter_
+
+
+def test_softmax_newton_and_gd_match_sklearn(digits):
+    X, y = digits
+    C = 0.1
+    reference = _sklearn(X, y, C).predict_proba(X)
+    alpha = 1 / (C * X.shape[0])
+    newton = SoftmaxRegression(alpha=alpha, solver="newton", tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(newton.predict_proba(X), reference, atol=1e-6)
+    gd = SoftmaxRegression(alpha=alpha, solver="gd", tol=2e-5, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(gd.predict_proba(X), reference, atol=1e-3)
+
+
+def test_class_weight_balanced_matches_sklearn(breast_cancer):
+    X, y = breast_cancer
+    reference = _sklearn(X, y, 1.0, class_weight="balanced").predict_proba(X)
+    ours = LogisticRegression(alpha=1 / X.shape[0], class_weight="balanced", tol=1e-10)
+    np.testing.assert_allclose(ours.fit(X, y).predict_proba(X), reference, atol=1e-6)
+    weights = {0: 2.0, 1: 0.5}
+    reference = _sklearn(X, y, 1.0, class_weight=weights).predict_proba(X)
+    ours = LogisticRegression(alpha=1 / X.shape[0], class_weight=weights, tol=1e-10)
+    np.testing.assert_allclose(ours.fit(X, y).predict_proba(X), reference, atol=1e-6)
+
+
+def test_multilabel_matches_one_vs_rest():
+    X, Y, _ = load_digit_attributes()
+    X = StandardScaler().fit_transform(X)
+    C = 0.5
+    reference = OneVsRestClassifier(
+        SkLogisticRegression(C=C, solver="newton-cholesky", tol=1e-12, max_iter=1000)
+    ).fit(X, Y).predict_proba(X)
+    ours = MultiLabelLogisticRegression(alpha=1 / (C * X.shape[0]), tol=1e-10).fit(X, Y)
+    np.testing.assert_allclose(ours.predict_proba(X), reference, atol=1e-6)
+    assert ours.predict(X).shape == Y.shape
+
+
+def test_sgd_is_seeded_and_reasonable(breast_cancer):
+    X, y = breast_cancer
+    kw = dict(solver="sgd", random_state=3, tol=1e-4)
+    a = LogisticRegression(**kw).fit(X, y)
+    b = LogisticRegression(**kw).fit(X, y)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    assert a.score(X, y) > 0.97
+    assert len(a.loss_curve_) == a.n_iter_ + 1
+
+
+def test_gd_loss_curve_decreases_and_newton_is_quadratic(breast_cancer):
+    X, y = breast_cancer
+    gd = LogisticRegression(solver="gd", max_iter=300, tol=0.0)
+    with pytest.warns(ConvergenceWarning, match="did not converge in 300"):
+        gd.fit(X, y)
+    assert np.all(np.diff(gd.loss_curve_) <= 1e-15)  # step 1/L: monotone descent
+    newton = LogisticRegression(solver="newton", tol=1e-12).fit(X, y)
+    gap = np.array(newton.loss_curve_) - newton.loss_curve_[-1]
+    gap = gap[gap > 1e-14]
+    # quadratic convergence: the ratio of successive gaps shrinks towards 0
+    ratios = gap[1:] / gap[:-1]
+    assert gap[-1] < 1e-10 and ratios[-1] < ratios[-2] < ratios[-3] and ratios[-1] < 1e-4
+
+
+def test_momentum_speeds_up_gd(breast_cancer):
+    X, y = breast_cancer
+    plain = LogisticRegression(solver="gd", tol=1e-4, max_iter=100_000).fit(X, y)
+    heavy = LogisticRegression(solver="gd", momentum=0.9, tol=1e-4, max_iter=100_000).fit(X, y)
+    assert heavy.n_iter_ < plain.n_iter_
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"solver": "lbfgs"}, "solver must be"),
+        ({"alpha": -1.0}, "alpha must be a non-negative"),
+        ({"momentum": 1.0}, "momentum must be < 1"),
+        ({"learning_rate": 0}, "learning_rate must be"),
+        ({"batch_size": 0}, "batch_size must be"),
+        ({"max_iter": 0}, "max_iter must be"),
+        ({"class_weight": "inverse"}, "class_weight must be"),
+        ({"class_weight": {5: 1.0}}, "class_weight names class 5"),
+    ],
+)
+def test_bad_parameters(params, match, breast_cancer):
+    X, y = breast_cancer
+    with pytest.raises(ValueError, match=match):
+        LogisticRegression(**params).fit(X, y)
+
+
+def test_binary_only_and_divergence(digits, breast_cancer):
+    X, y = digits
+    with pytest.raises(ValueError, match="Only binary classification"):
+        LogisticRegression().fit(X, y)
+    X, y = breast_cancer
+    with pytest.raises(ValueError, match="diverged"), np.errstate(over="ignore"):
+        LogisticRegression(solver="gd", learning_rate=1e6, max_iter=50).fit(X * 1e3, y)
