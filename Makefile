@@ -4,6 +4,7 @@
 #   make execute  re-run every chapter notebook in place (refreshes committed outputs)
 #   make lint     ruff
 #   make serve    serve _build/html on http://localhost:8000
+#   make bench    speed measurements (benchmarks/)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +13,7 @@ STAMP  := $(VENV)/.installed-stamp
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 export PYTHONHASHSEED := 0
 
-.PHONY: install book test test-lib test-notebooks test-book execute lint serve clean
+.PHONY: install book test test-lib test-notebooks test-book execute lint serve bench clean
 
 install: $(STAMP)
 
@@ -43,6 +44,9 @@ execute: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check xentlib tests tools chapters
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/fit_times.py
 
 serve: book
 	$(BIN)/python -m http.server --directory _build/html 8000
