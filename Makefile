@@ -43,7 +43,7 @@ execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check xentlib tests tools chapters
+	$(BIN)/ruff check xentlib tests tools chapters benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/fit_times.py

@@ -50,26 +50,26 @@ def main():
         alpha = 1 / (C * X.shape[0])
         reference = SkLogisticRegression(C=C, solver="newton-cholesky", tol=1e-12,
                                          max_iter=1000).fit(X, y).predict_proba(X)
-        rows = [
-            ("scikit-learn lbfgs (default tol)", lambda: SkLogisticRegression(C=C), 7),
-            ("scikit-learn newton-cholesky",
-             lambda: SkLogisticRegression(C=C, solver="newton-cholesky"), 7),
-            ("xentlib newton", lambda: ours(alpha=alpha, solver="newton"), 7),
-            ("xentlib gd (tol 1e-5)",
-             lambda: ours(alpha=alpha, solver="gd", tol=1e-5, max_iter=100_000), 3),
-            ("xentlib gd + momentum 0.9",
-             lambda: ours(alpha=alpha, solver="gd", momentum=0.9, tol=1e-5,
-                          max_iter=100_000), 3),
-            ("xentlib sgd (tol 1e-4)",
-             lambda: ours(alpha=alpha, solver="sgd", tol=1e-4, random_state=0), 3),
+        rows = [  # (label, estimator class, parameters, repeats)
+            ("scikit-learn lbfgs (default tol)", SkLogisticRegression, {"C": C}, 7),
+            ("scikit-learn newton-cholesky", SkLogisticRegression,
+             {"C": C, "solver": "newton-cholesky"}, 7),
+            ("xentlib newton", ours, {"alpha": alpha, "solver": "newton"}, 7),
+            ("xentlib gd (tol 1e-5)", ours,
+             {"alpha": alpha, "solver": "gd", "tol": 1e-5, "max_iter": 100_000}, 3),
+            ("xentlib gd + momentum 0.9", ours,
+             {"alpha": alpha, "solver": "gd", "momentum": 0.9, "tol": 1e-5,
+              "max_iter": 100_000}, 3),
+            ("xentlib sgd (tol 1e-4)", ours,
+             {"alpha": alpha, "solver": "sgd", "tol": 1e-4, "random_state": 0}, 3),
         ]
         print(f"\n{name}: {X.shape[0]} samples, {X.shape[1]} features, "
               f"{len(np.unique(y))} classes, C = {C}")
         print(f"{'model':36s} {'fit time':>10s} {'vs lbfgs':>9s} {'iters':>7s} "
               f"{'max |proba diff|':>17s}")
         base = None
-        for label, make, repeats in rows:
-            seconds, model = median_time(make, X, y, repeats)
+        for label, estimator, params, repeats in rows:
+            seconds, model = median_time(lambda e=estimator, p=params: e(**p), X, y, repeats)
             base = base or seconds
             n_iter = int(np.max(model.n_iter_))
             diff = np.abs(model.predict_proba(X) - reference).max()
