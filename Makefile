@@ -46,6 +46,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check xentlib tests tools chapters benchmarks
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_losses.py
 	$(BIN)/python benchmarks/fit_times.py
 
 serve: book

@@ -86,3 +86,26 @@ def test_bad_axis(f):
         f([[0.0, 1.0]], axis=2)
     with pytest.raises(ValueError, match="z must have at least 1 dimension"):
         f(1.0)
+
+
+def test_huge_finite_logits_no_nan():
+    big = np.finfo(np.float64).max / 2
+    z = np.array([[big, -big, 0.0], [1.0, 2.0, 3.0]])
+    out = log_softmax(z)
+    assert np.all(~np.isnan(out))
+    assert out[0, 0] == 0.0 and np.isfinite(out[0, 2])
+    np.testing.assert_allclose(out[1], sc.log_softmax(z[1]), rtol=1e-15)
+
+
+def test_dominant_class_log_probability_is_corrected_for_rounding():
+    # z_j - m is rounded; the correction keeps exp(z_j - m) within a few ulp
+    row = [50.57514743, -2.19241657, -1.19834777, -3.3, -10.0]
+    expected = ref.log_softmax_row(row)
+    np.testing.assert_allclose(log_softmax(row), expected, rtol=4 * 2.2e-16, atol=0)
+
+
+def test_blocked_and_threaded_paths_agree_with_scipy():
+    rng = np.random.default_rng(5)
+    z = rng.normal(scale=10, size=(3000, 700))  # > 1e6 elements: several blocks, threads
+    np.testing.assert_allclose(log_softmax(z), sc.log_softmax(z, axis=1), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(logsumexp(z.T, axis=0), sc.logsumexp(z, axis=1), rtol=1e-14)

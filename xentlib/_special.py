@@ -6,6 +6,9 @@ never returns NaN from a finite input.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 
@@ -22,9 +25,19 @@ def xlogy(x, y):
     return out
 
 
+def log1p_exp_neg_abs(z):
+    """``log1p(exp(-|z|))``, the part of softplus that is never larger than log 2."""
+    t = np.abs(z)
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    return np.log1p(t, out=t)
+
+
 def softplus(z):
     """``log(1 + exp(z))`` computed as ``max(z, 0) + log1p(exp(-|z|))``: no overflow."""
-    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+    t = log1p_exp_neg_abs(z)
+    t += np.maximum(z, 0)
+    return t
 
 
 def xlog1py(x, y):
@@ -40,20 +53,108 @@ def xlog1py(x, y):
 def expit(z):
     """The logistic sigmoid from ``exp(-|z|)``: no overflow, full accuracy in both tails."""
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return np.where(z >= 0, 1, e) / (1 + e)
 
 
-def log_softmax_parts(z, axis):
-    """``(z - m) - log1p(s)``, with ``m`` the row maximum and ``s`` the sum of the
-    other exponentials ``exp(z_j - m)`` (the maximum itself left out).
+def expit_pair(z):
+    """``(sigmoid(z), sigmoid(-z))``, both to full relative accuracy, from one ``exp``."""
+    e = np.exp(-np.abs(z))
+    d = 1 + e
+    positive = z >= 0
+    return np.where(positive, 1, e) / d, np.where(positive, e, 1) / d
 
-    Leaving the maximum's ``exp(0) = 1`` out of the sum and using ``log1p`` keeps full
-    relative accuracy when the other classes are tiny: for logits ``[0, -40]`` the
-    log-probability of the first class is ``-log1p(e^{-40})``, not ``log(1.0) = 0``.
-    Returns ``(m, log1p(s))`` with ``keepdims``.
+
+_BLOCK = 1 << 15  # elements per block of rows: small enough to stay in cache
+_PARALLEL_MIN = 1 << 20  # inputs at least this large are split over threads
+_executor = None
+
+
+def _pool():
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+    return _executor
+
+
+def _shifted_exp(zb, m, out):
+    """exp(zb - m) into ``out``, with the rounding error of the subtraction corrected.
+
+    ``d = fl(zb - m)`` is off by up to half an ulp of ``d``, and exp turns an absolute
+    error in its argument into a relative error ``|d|`` times larger (up to 16 ulp
+    at ``d = -52``). The error ``(zb - m) - d`` is recovered exactly with Knuth's TwoSum and
+    applied to first order: ``exp(d + err) = exp(d) (1 + err)``.
     """
-    m = z.max(axis=axis, keepdims=True)
-    e = np.exp(z - m)
-    top = np.expand_dims(np.argmax(z, axis=axis), axis)
-    np.put_along_axis(e, top, 0, axis=axis)
-    return m, np.log1p(e.sum(axis=axis, keepdims=True))
+    d = np.subtract(zb, m, out=out)
+    a = d + m
+    b = d - a
+    np.subtract(zb, a, out=a)  # a = zb - a'
+    b += m
+    a -= b  # err = (zb - a') - (m + b') = (zb - a') + (-m - b')
+    np.exp(d, out=d)
+    a *= d
+    d += a
+    return d
+
+
+def _block(z, m, l1p, top, q, start, stop):
+    """One block of rows: max, argmax, exp with the max's 1 left out, log1p of the rest."""
+    zb = z[start:stop]
+    idx = np.argmax(zb, axis=1)[:, None]
+    mb = np.take_along_axis(zb, idx, axis=1)
+    out = None if q is None else q[start:stop]
+    with np.errstate(over="ignore", invalid="ignore"):
+        eb = _shifted_exp(zb, mb, out)
+    np.put_along_axis(eb, idx, 0, axis=1)
+    sb = eb.sum(axis=1, keepdims=True)
+    if not np.isfinite(sb).all():  # zb - m overflowed (logits beyond 1e307): no correction
+        with np.errstate(over="ignore"):
+            eb = np.exp(np.subtract(zb, mb, out=out), out=out)
+        np.put_along_axis(eb, idx, 0, axis=1)
+        sb = eb.sum(axis=1, keepdims=True)
+    m[start:stop] = mb
+    l1p[start:stop] = np.log1p(sb)
+    top[start:stop] = idx
+    if q is not None:  # finish the softmax in place: restore the max's 1, normalize
+        np.put_along_axis(eb, idx, 1, axis=1)
+        eb /= 1 + sb
+
+
+def log_softmax_parts(z, axis, *, keep_exp=False):
+    """The pieces of ``log_softmax``: ``(z - m) - log1p(s)``, with ``m`` the maximum along
+    ``axis`` and ``s`` the sum of the other exponentials ``exp(z_j - m)`` (the maximum's
+    own ``exp(0) = 1`` left out).
+
+    Leaving the maximum's 1 out of the sum and using ``log1p`` keeps full relative
+    accuracy when the other classes are tiny: for logits ``[0, -40]`` the
+    log-probability of the first class is ``-log1p(e^{-40})``, not ``log(1.0) = 0``;
+    and each ``exp(z_j - m)`` is corrected for the rounding of ``z_j - m``.
+
+    The work is done in blocks of rows (cache-friendly, and the temporaries are one
+    block's size), spread over threads for large inputs (NumPy releases the GIL).
+
+    Returns ``(m, log1p(s))`` with ``keepdims``; with ``keep_exp=True`` also
+    ``(q, top)``: ``q = softmax(z)``, the one array of ``z``'s size allocated here, and
+    ``top`` the index of the maximum along ``axis`` (keepdims).
+    """
+    moved = np.moveaxis(z, axis, -1)
+    shape = moved.shape
+    z2 = np.ascontiguousarray(moved.reshape(-1, shape[-1]))
+    rows, cols = z2.shape
+    m = np.empty((rows, 1), dtype=z.dtype)
+    l1p = np.empty((rows, 1), dtype=z.dtype)
+    top = np.empty((rows, 1), dtype=np.intp)
+    q = np.empty_like(z2) if keep_exp else None
+    step = max(1, _BLOCK // cols)
+    starts = range(0, rows, step)
+    if z2.size >= _PARALLEL_MIN and len(starts) > 1 and (os.cpu_count() or 1) > 1:
+        list(_pool().map(lambda s: _block(z2, m, l1p, top, q, s, min(s + step, rows)), starts))
+    else:
+        for s in starts:
+            _block(z2, m, l1p, top, q, s, min(s + step, rows))
+
+    def back(a):
+        return np.moveaxis(a.reshape(shape[:-1] + (a.shape[-1],)), -1, axis)
+
+    if keep_exp:
+        return back(m), back(l1p), (back(q), back(top))
+    return back(m), back(l1p)

@@ -45,16 +45,19 @@ def as_float_array(x, name, *, dtype=None, allow_inf=False, min_ndim=0):
         raise ValueError(f"{name} is empty; it needs at least one element")
     if arr.ndim < min_ndim:
         raise ValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {arr.shape}")
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} contains NaN")
-    if not allow_inf and np.isinf(arr).any():
-        raise ValueError(f"{name} contains inf; only finite values are allowed")
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum()  # one pass, no temporary array; finite unless NaN/inf (or overflow)
+    if not np.isfinite(total):
+        if np.isnan(arr).any():
+            raise ValueError(f"{name} contains NaN")
+        if not allow_inf and np.isinf(arr).any():
+            raise ValueError(f"{name} contains inf; only finite values are allowed")
     return arr
 
 
 def check_in_unit_interval(arr, name):
     """Raise unless every element of ``arr`` lies in [0, 1]."""
-    if (arr < 0).any() or (arr > 1).any():
+    if arr.min() < 0 or arr.max() > 1:
         bad = arr[(arr < 0) | (arr > 1)].flat[0]
         raise ValueError(f"{name} must lie in [0, 1]; found {bad!r}")
     return arr
@@ -129,9 +132,9 @@ def check_labels(y, name, n_classes=None):
     if not np.issubdtype(arr.dtype, np.integer):
         if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
             raise ValueError(f"{name} must hold integer class labels; found non-integer values")
-    if (arr < 0).any():
+    if arr.min() < 0:
         raise ValueError(f"{name} must hold labels >= 0; found {arr.min()!r}")
-    if n_classes is not None and (arr >= n_classes).any():
+    if n_classes is not None and arr.max() >= n_classes:
         raise ValueError(
             f"{name} holds label {arr.max()!r}, out of range for {n_classes} classes"
         )

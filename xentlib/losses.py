@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._special import expit, log_softmax_parts, softplus, xlog1py, xlogy
+from ._special import expit, expit_pair, log1p_exp_neg_abs, log_softmax_parts, xlog1py, xlogy
 from ._validation import (
     as_float_array,
     check_distribution,
@@ -197,19 +197,34 @@ def binary_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reduction="me
 
 
 def _bce_logits_elementwise(y, z, pw):
-    """pw·y·softplus(-z) + (1 - y)·softplus(z): -[pw y log σ(z) + (1-y) log σ(-z)]."""
-    pos = y * softplus(-z)
-    if pw is not None:
-        pos = pw * pos
-    return pos + (1 - y) * softplus(z)
+    """pw·y·softplus(-z) + (1 - y)·softplus(z): -[pw y log σ(z) + (1-y) log σ(-z)].
+
+    With t = log1p(exp(-|z|)), softplus(z) = max(z, 0) + t and softplus(-z) =
+    max(z, 0) - z + t (exactly: max(-z, 0) = max(z, 0) - z in floating point), so
+    without pos_weight the loss is max(z, 0) - y z + t, three passes over the data.
+    """
+    t = log1p_exp_neg_abs(z)
+    relu = np.maximum(z, 0)
+    if pw is None:
+        loss = relu - y * z
+        loss += t
+        return loss
+    return pw * y * (relu - z + t) + (1 - y) * (relu + t)
 
 
 def _bce_logits_elementwise_grad(y, z, pw):
-    """d/dz of the above: -pw·y·σ(-z) + (1 - y)·σ(z) (= σ(z) - y when pw = 1)."""
-    pos = y * expit(-z)
+    """d/dz of the above: (1 - y)·σ(z) - pw·y·σ(-z) (= σ(z) - y when pw = 1).
+
+    Written with σ(-z) rather than 1 - σ(z), so that a confident correct prediction
+    keeps its tiny gradient instead of rounding it to 0.
+    """
+    sig, sig_neg = expit_pair(z)
+    pos = y * sig_neg
     if pw is not None:
-        pos = pw * pos
-    return (1 - y) * expit(z) - pos
+        pos *= pw
+    g = (1 - y) * sig
+    g -= pos
+    return g
 
 
 def binary_cross_entropy_with_logits(
@@ -431,12 +446,13 @@ def softmax_cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0, r
     check_reduction(reduction)
     z, labels, probs, w, eps = _softmax_ce_inputs(y_true, logits, weight, label_smoothing)
     m, log1p_rest = log_softmax_parts(z, -1)
-    logq = (z - m) - log1p_rest
     if labels is not None and eps == 0:
-        loss = -_take(logq, labels)
+        # -log q_y = (m - z_y) + log1p(s): no array of log-probabilities is formed
+        loss = (m[..., 0] - _take(z, labels)) + log1p_rest[..., 0]
         if w is not None:
             loss = w[labels] * loss
     else:
+        logq = (z - m) - log1p_rest
         a = _softmax_ce_coefficients(labels, probs, w, eps, z.shape, z.dtype)
         loss = -(a * logq).sum(axis=-1)
     sw = _sample_weights(labels, probs, w)
@@ -478,9 +494,17 @@ def softmax_cross_entropy_grad(
     """
     check_reduction(reduction)
     z, labels, probs, w, eps = _softmax_ce_inputs(y_true, logits, weight, label_smoothing)
-    m, log1p_rest = log_softmax_parts(z, -1)
+    m, log1p_rest, (q, _) = log_softmax_parts(z, -1, keep_exp=True)  # q = softmax(z)
+    if labels is not None and eps == 0:
+        # q - one_hot(y), with the true class's q_y - 1 = expm1(log q_y) without cancellation
+        log_q_y = (_take(z, labels) - m[..., 0]) - log1p_rest[..., 0]
+        np.put_along_axis(q, labels[..., None], np.expm1(log_q_y)[..., None], axis=-1)
+        if w is not None:
+            q *= w[labels][..., None]
+        sw = _sample_weights(labels, probs, w)
+        q /= z.dtype.type(_denominator(sw, q[..., 0].size, reduction))
+        return q
     logq = (z - m) - log1p_rest
-    q = np.exp(logq)
     a = _softmax_ce_coefficients(labels, probs, w, eps, z.shape, z.dtype)
     total = a.sum(axis=-1, keepdims=True)
     g = total * q - a
