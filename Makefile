@@ -4,7 +4,8 @@
 #   make execute  re-run every chapter notebook in place (refreshes committed outputs)
 #   make lint     ruff
 #   make serve    serve _build/html on http://localhost:8000
-#   make bench    speed measurements (benchmarks/)
+#   make bench    speed, memory and accuracy measurements (benchmarks/)
+#   make student  solution-free chapter notebooks in _build/student
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +14,7 @@ STAMP  := $(VENV)/.installed-stamp
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 export PYTHONHASHSEED := 0
 
-.PHONY: install book test test-lib test-notebooks test-book execute lint serve bench clean
+.PHONY: install book test test-lib test-notebooks test-book test-site execute student lint serve bench clean
 
 install: $(STAMP)
 
@@ -38,6 +39,9 @@ test-notebooks: $(STAMP)
 test-book: $(STAMP)
 	rm -rf _build/html _build/.doctrees
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py _build/student
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
