@@ -28,10 +28,10 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --keep-going
 
-test: test-lib test-notebooks test-book
+test: test-lib test-notebooks test-book test-site
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests xentlib -q -n 2
+	$(BIN)/python -m pytest tests xentlib -q -n 2 --ignore=tests/site
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/sanitize.cfg -q -p no:randomly -o addopts=""
@@ -42,6 +42,9 @@ test-book: $(STAMP)
 
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py _build/student
+
+test-site: $(STAMP)
+	$(BIN)/python -m pytest tests/site -q -p no:randomly -rs
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
