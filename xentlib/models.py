@@ -46,12 +46,23 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._special import expit, log_softmax_parts, softplus
+from ._special import expit, log_softmax_parts
+from .losses import _bce_logits_elementwise, _bce_logits_elementwise_grad
 from .weighting import class_weights as _balanced_class_weights
 
 __all__ = ["LogisticRegression", "SoftmaxRegression", "MultiLabelLogisticRegression"]
 
 _DEFAULT_MAX_ITER = {"newton": 100, "gd": 10_000, "sgd": 200}
+
+
+def _sigmoid_loss_and_dlogits(Z, T, s):
+    """Elementwise binary cross-entropy of logits Z against targets T, and its derivative
+    (1 - T) sigma(Z) - T sigma(-Z), both times the weights s (broadcast) if given."""
+    loss = _bce_logits_elementwise(T, Z, None)
+    dZ = _bce_logits_elementwise_grad(T, Z, None)
+    if s is not None:
+        loss, dZ = loss * s, dZ * s
+    return loss, dZ
 
 
 class _CrossEntropyLinearModel(ClassifierMixin, BaseEstimator):
@@ -334,11 +345,7 @@ class LogisticRegression(_CrossEntropyLinearModel):
         return self
 
     def _loss_and_dlogits(self, Z, T, s):
-        loss = T * softplus(-Z) + (1 - T) * softplus(Z)
-        dZ = (1 - T) * expit(Z) - T * expit(-Z)
-        if s is not None:
-            loss, dZ = loss * s[:, None], dZ * s[:, None]
-        return loss, dZ
+        return _sigmoid_loss_and_dlogits(Z, T, None if s is None else s[:, None])
 
     def _hessian(self, theta, Xb, s):
         p = expit(Xb @ theta)[:, 0]
@@ -531,22 +538,9 @@ class MultiLabelLogisticRegression(_CrossEntropyLinearModel):
             raise ValueError("class_weight='balanced' needs positives and negatives for every label")
         return np.where(T == 1, n / (2 * n_pos), n / (2 * (n - n_pos)))
 
-    def _objective(self, theta, Xb, T, s):
-        # element weights s (n, L) rather than one weight per sample
-        Z = Xb @ theta
-        loss = T * softplus(-Z) + (1 - T) * softplus(Z)
-        dZ = (1 - T) * expit(Z) - T * expit(-Z)
-        if s is not None:
-            loss, dZ = loss * s, dZ * s
-        n = Xb.shape[0]
-        W = theta[:-1]
-        grad = Xb.T @ dZ / n
-        grad[:-1] += self.alpha * W
-        return loss.sum() / n + 0.5 * self.alpha * np.sum(W * W), grad
-
-    def _lipschitz(self, Xb, s):
-        spectral = np.linalg.norm(Xb, 2) ** 2 / Xb.shape[0]
-        return 0.25 * spectral * (1.0 if s is None else s.max()) + self.alpha
+    def _loss_and_dlogits(self, Z, T, s):
+        # s holds one weight per element (n_samples, n_labels), not one per sample
+        return _sigmoid_loss_and_dlogits(Z, T, s)
 
     def _hessian(self, theta, Xb, s):
         n, d = Xb.shape
