@@ -1,50 +1,81 @@
 # Cross-Entropy, Executable — every command creates .venv and installs what it needs.
-#   make book     build the HTML book into _build/html
-#   make test     xentlib tests + doctests, nbval over every chapter, strict book build
-#   make execute  re-run every chapter notebook in place (refreshes committed outputs)
-#   make lint     ruff
-#   make serve    serve _build/html on http://localhost:8000
-#   make bench    speed, memory and accuracy measurements (benchmarks/)
-#   make student  solution-free chapter notebooks in _build/student
+#   make book           build the HTML book into _build/html
+#   make test           everything below, as CI runs it
+#   make test-lib       xentlib tests + doctests, student notebooks
+#   make test-notebooks nbval (strict) over every chapter, on this machine's numeric path
+#   make test-portable  nbval again on numpy's baseline SIMD + a generic BLAS kernel,
+#                       and single-threaded
+#   make test-book      strict book build;  make test-site  browser test of the built site
+#   make test-pip       the pip / Colab route: a bare venv, `pip install .[notebooks]`,
+#                       every chapter notebook run from an empty folder
+#   make execute        re-run every chapter notebook in place (refreshes committed outputs)
+#   make lock           regenerate requirements.txt from requirements.in (UPGRADE=name ...)
+#   make lab            JupyterLab with jupyterlab-myst, on the chapters
+#   make lint | serve | bench | student | clean
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-NOTEBOOKS := $(wildcard chapters/*.ipynb)
+LAB_STAMP := $(VENV)/.lab-stamp
+# the book's notebooks: the chapters and appendix pages of _toc.yml that are notebooks
+NOTEBOOKS := $(wildcard $(patsubst %,%.ipynb,$(shell sed -n 's/^ *- file: *//p' _toc.yml)))
+NBVAL = $(BIN)/python -m pytest --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/sanitize.cfg \
+        -q -p no:randomly -o addopts=""
+# numpy's SIMD dispatch targets above the build's baseline, whatever the CPU family
+NPY_ABOVE_BASELINE = $(shell $(BIN)/python -c \
+        "from numpy._core._multiarray_umath import __cpu_dispatch__ as d; print(' '.join(d))")
+MIN_PYTHON := 3.11
+CHECK_PYTHON = import sys; sys.exit(0 if sys.version_info >= ($(subst .,$(comma),$(MIN_PYTHON)),) else \
+        "Python $(MIN_PYTHON) or newer is needed, and $(1) is Python " + sys.version.split()[0] + \
+        ". Run make with PYTHON=python3.11 (or newer), after removing $(VENV) if it exists.")
+comma := ,
 export PYTHONHASHSEED := 0
 
-.PHONY: install book test test-lib test-notebooks test-book test-site execute student lint serve bench clean
+.PHONY: install book test test-lib test-notebooks test-portable test-book test-site test-pip \
+        execute student lint serve bench lock lab print-notebooks clean
 
 install: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c '$(call CHECK_PYTHON,$(PYTHON))'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@$(BIN)/python -c '$(call CHECK_PYTHON,$(BIN)/python)'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (xentlib)"
 	touch $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --keep-going
 
-test: test-lib test-notebooks test-book test-site
+test: test-lib test-notebooks test-portable test-book test-site test-pip
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests xentlib -q -n 2 --ignore=tests/site
+	$(BIN)/python -m pytest tests xentlib -q -n 2 --ignore=tests/site --ignore=tests/test_pip_route.py
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/sanitize.cfg -q -p no:randomly -o addopts=""
+	$(BIN)/python tools/numeric_path.py
+	$(NBVAL)
+
+test-portable: $(STAMP)
+	NPY_DISABLE_CPU_FEATURES="$(NPY_ABOVE_BASELINE)" OPENBLAS_CORETYPE=Nehalem $(BIN)/python tools/numeric_path.py
+	NPY_DISABLE_CPU_FEATURES="$(NPY_ABOVE_BASELINE)" OPENBLAS_CORETYPE=Nehalem $(NBVAL)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python tools/numeric_path.py
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(NBVAL)
 
 test-book: $(STAMP)
 	rm -rf _build/html _build/.doctrees
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-student: $(STAMP)
-	$(BIN)/python tools/make_student.py _build/student
-
 test-site: $(STAMP)
 	$(BIN)/python -m pytest tests/site -q -p no:randomly -rs
+
+test-pip: $(STAMP)
+	$(BIN)/python -m pytest tests/test_pip_route.py -q -p no:randomly -o addopts="" -rs
+
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py _build/student
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
@@ -56,8 +87,28 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_losses.py
 	$(BIN)/python benchmarks/fit_times.py
 
+# The lock: every platform and every supported Python, each package pinned and hashed.
+# Versions already in requirements.txt are kept unless requirements.in asks otherwise
+# or UPGRADE names the package.
+lock: $(STAMP)
+	$(BIN)/uv pip compile requirements.in --universal --python-version $(MIN_PYTHON) \
+	    --generate-hashes --quiet -o requirements.txt $(foreach p,$(UPGRADE),--upgrade-package $(p))
+	$(BIN)/uv pip compile requirements-lab.in --universal --python-version $(MIN_PYTHON) \
+	    --generate-hashes --quiet -c requirements.txt -o requirements-lab.txt \
+	    $(foreach p,$(UPGRADE),--upgrade-package $(p))
+
+$(LAB_STAMP): $(STAMP) requirements-lab.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-lab.txt
+	touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab chapters/
+
 serve: book
 	$(BIN)/python -m http.server --directory _build/html 8000
 
+print-notebooks:
+	@echo $(NOTEBOOKS)
+
 clean:
-	rm -rf _build .pytest_cache .hypothesis
+	rm -rf _build .pytest_cache .hypothesis build
