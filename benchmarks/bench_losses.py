@@ -18,7 +18,7 @@ classes — against 60-digit mpmath references: the largest error in units in th
 last place (ulp) where the true value is finite, and the number of NaN/inf results
 where the true value is finite.
 
-Writes benchmarks/results.json (machine, date, versions and every number printed),
+Writes xentlib/data/benchmark_results.json (machine, date, versions and every number printed),
 which the appendix page "Numerics and performance" renders.
 """
 
@@ -52,7 +52,7 @@ except ImportError:  # PyTorch is optional
     torch = None
 
 mp.mp.dps = 60
-RESULTS = Path(__file__).with_name("results.json")
+RESULTS = Path(__file__).resolve().parent.parent / "xentlib" / "data" / "benchmark_results.json"
 
 
 # --------------------------------------------------------------------------- #
