@@ -40,3 +40,16 @@ def sigmoid_minus(z, y):
     y = np.broadcast_to(np.asarray(y, dtype=np.float64), z.shape)
     return np.array([float(1 / (1 + mp.exp(-mp.mpf(float(a)))) - mp.mpf(float(b)))
                      for a, b in zip(z.ravel(), y.ravel(), strict=True)]).reshape(z.shape)
+
+
+def kl_row(p, q):
+    """sum_i p_i log(p_i / q_i) of the given floats, exactly (0 log 0 = 0)."""
+    return float(mp.fsum(mp.mpf(float(a)) * mp.log(mp.mpf(float(a)) / mp.mpf(float(b)))
+                         for a, b in zip(p, q, strict=True) if a != 0))
+
+
+def ulps(actual, expected, dtype=np.float64):
+    """|actual - expected| in units in the last place of ``expected`` in ``dtype``."""
+    expected = np.asarray(expected, dtype=np.float64)
+    spacing = np.spacing(np.abs(expected).astype(dtype)).astype(np.float64)
+    return np.abs(np.asarray(actual, dtype=np.float64) - expected) / spacing

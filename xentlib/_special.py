@@ -28,6 +28,8 @@ def xlogy(x, y):
 def log1p_exp_neg_abs(z):
     """``log1p(exp(-|z|))``, the part of softplus that is never larger than log 2."""
     t = np.abs(z)
+    if not isinstance(t, np.ndarray):  # a 0-d input gives a scalar: no in-place work
+        return np.log1p(np.exp(-t))
     np.negative(t, out=t)
     np.exp(t, out=t)
     return np.log1p(t, out=t)

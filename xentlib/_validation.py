@@ -7,6 +7,8 @@ broadcast silently: shapes must agree exactly where the documentation says so.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 
 import numpy as np
@@ -14,19 +16,56 @@ import numpy as np
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def float_dtype(*arrays):
-    """The floating dtype of a result: float32 only if every input is float32."""
-    dtypes = [np.asarray(a).dtype for a in arrays if a is not None]
-    if dtypes and all(d == np.float32 for d in dtypes):
+def compute_dtype(dtype):
+    """The dtype xentlib computes in for an input of ``dtype``.
+
+    float32, float64 and long double are kept; float16 is computed in float32 (and the
+    result rounded back once, see :func:`keeps_float16`); integers and booleans become
+    float64. This is the one home of xentlib's dtype policy.
+    """
+    dtype = np.dtype(dtype)
+    if dtype == np.float16:
         return np.dtype(np.float32)
+    if np.issubdtype(dtype, np.floating):
+        return dtype
     return np.dtype(np.float64)
+
+
+def float_dtype(*arrays):
+    """The common dtype in which several inputs are computed (see :func:`compute_dtype`)."""
+    dtypes = [compute_dtype(np.asarray(a).dtype) for a in arrays if a is not None]
+    return np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
+
+
+def keeps_float16(*names):
+    """Decorator: round the result to float16 when every named argument is float16.
+
+    The function itself computes in float32 (:func:`compute_dtype`); rounding once at
+    the end keeps the result within about an ulp of float16.
+    """
+
+    def decorate(func):
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            out = func(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs).arguments
+            dtypes = [getattr(bound[n], "dtype", None) for n in names if bound.get(n) is not None]
+            if dtypes and all(d == np.float16 for d in dtypes):
+                return out.astype(np.float16)
+            return out
+
+        return wrapper
+
+    return decorate
 
 
 def as_float_array(x, name, *, dtype=None, allow_inf=False, min_ndim=0):
     """Convert ``x`` to a non-empty floating array with no NaN (and no inf unless allowed).
 
-    float32 input stays float32; every other real input becomes float64, unless
-    ``dtype`` is given.
+    The dtype is :func:`compute_dtype` of the input's (float16 becomes float32, long
+    double stays long double, integers become float64), unless ``dtype`` is given.
     """
     try:
         arr = np.asarray(x)
@@ -39,7 +78,7 @@ def as_float_array(x, name, *, dtype=None, allow_inf=False, min_ndim=0):
     if np.iscomplexobj(arr):
         raise ValueError(f"{name} must hold real numbers, got complex values")
     if dtype is None:
-        dtype = np.float32 if arr.dtype == np.float32 else np.float64
+        dtype = compute_dtype(arr.dtype)
     arr = arr.astype(dtype, copy=False)
     if arr.size == 0:
         raise ValueError(f"{name} is empty; it needs at least one element")
@@ -68,11 +107,18 @@ def sum_tolerance(dtype):
     return float(np.sqrt(np.finfo(dtype).eps))
 
 
-def check_distribution(arr, name, axis=-1):
-    """Raise unless ``arr`` holds probability vectors along ``axis`` (in [0, 1], summing to 1)."""
+def check_distribution(arr, name, axis=-1, *, given_dtype=None):
+    """Raise unless ``arr`` holds probability vectors along ``axis`` (in [0, 1], summing to 1).
+
+    The tolerance is that of ``given_dtype``, the dtype the caller passed (default:
+    ``arr``'s): a float16 distribution computed in float64 is checked as float16.
+    """
     check_in_unit_interval(arr, name)
     sums = arr.sum(axis=axis)
-    tol = sum_tolerance(arr.dtype) * max(1, arr.shape[axis] ** 0.5)
+    tol_dtype = arr.dtype if given_dtype is None else np.dtype(given_dtype)
+    if not np.issubdtype(tol_dtype, np.floating):  # integers, booleans: exact values
+        tol_dtype = np.dtype(np.float64)
+    tol = sum_tolerance(tol_dtype) * max(1, arr.shape[axis] ** 0.5)
     if np.any(np.abs(sums - 1) > tol):
         worst = np.asarray(sums).flat[np.argmax(np.abs(np.asarray(sums) - 1))]
         raise ValueError(

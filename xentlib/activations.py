@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._special import expit, log_softmax_parts, softplus
-from ._validation import as_float_array, check_axis
+from ._validation import as_float_array, check_axis, keeps_float16
 
 __all__ = ["sigmoid", "log_sigmoid", "softmax", "log_softmax", "logsumexp"]
 
 
+@keeps_float16("z")
 def sigmoid(z):
     r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`.
 
@@ -44,6 +45,7 @@ def sigmoid(z):
     return expit(z)[()]
 
 
+@keeps_float16("z")
 def log_sigmoid(z):
     r"""The logarithm of the logistic function, :math:`\log \sigma(z) = -\log(1 + e^{-z})`.
 
@@ -72,6 +74,7 @@ def log_sigmoid(z):
     return (-softplus(-z))[()]
 
 
+@keeps_float16("z")
 def logsumexp(z, axis=-1):
     r"""The log of the sum of exponentials, :math:`\log \sum_i e^{z_i}`, without overflow.
 
@@ -106,6 +109,7 @@ def logsumexp(z, axis=-1):
     return np.squeeze(m + log1p_rest, axis=axis)[()]
 
 
+@keeps_float16("z")
 def log_softmax(z, axis=-1):
     r"""The logarithm of the softmax, :math:`z_i - \log \sum_j e^{z_j}`.
 
@@ -141,6 +145,7 @@ def log_softmax(z, axis=-1):
     return (z - m) - log1p_rest
 
 
+@keeps_float16("z")
 def softmax(z, axis=-1):
     r"""The softmax function, :math:`\mathrm{softmax}(z)_i = e^{z_i} / \sum_j e^{z_j}`.
 

@@ -14,8 +14,9 @@ the same signature. It returns an array shaped like the logits: the gradient of 
 "sum" or "mean" loss; for ``"none"``, row by row the gradient of each sample's own
 loss (which is the gradient of the "sum").
 
-The result's dtype is the prediction's: float32 stays float32, everything else is
-float64.
+The result's dtype is the prediction's: float32, float64 and long double are kept and
+computed in their own precision; float16 is computed in float32 and rounded back once;
+integer and boolean predictions give float64 (``_validation.compute_dtype``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ._validation import (
     check_same_shape,
     check_scalar,
     check_weight,
+    keeps_float16,
 )
 
 __all__ = [
@@ -144,6 +146,7 @@ def _reduce(values, reduction, denominator):
 # binary cross-entropy
 # ---------------------------------------------------------------------------
 
+@keeps_float16("y_prob")
 def binary_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reduction="mean"):
     r"""Binary cross-entropy from predicted probabilities.
 
@@ -227,6 +230,7 @@ def _bce_logits_elementwise_grad(y, z, pw):
     return g
 
 
+@keeps_float16("logits")
 def binary_cross_entropy_with_logits(
     y_true, logits, *, weight=None, pos_weight=None, reduction="mean"
 ):
@@ -281,6 +285,7 @@ def binary_cross_entropy_with_logits(
     return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
 
 
+@keeps_float16("logits")
 def binary_cross_entropy_with_logits_grad(
     y_true, logits, *, weight=None, pos_weight=None, reduction="mean"
 ):
@@ -320,6 +325,7 @@ def binary_cross_entropy_with_logits_grad(
 # categorical cross-entropy
 # ---------------------------------------------------------------------------
 
+@keeps_float16("y_prob")
 def categorical_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reduction="mean"):
     r"""Categorical cross-entropy from predicted probability rows.
 
@@ -401,6 +407,7 @@ def _softmax_ce_inputs(y_true, logits, weight, label_smoothing):
     return z, labels, probs, w, eps
 
 
+@keeps_float16("logits")
 def softmax_cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0, reduction="mean"):
     r"""Softmax cross-entropy from logits: ``log_softmax`` and the categorical loss in one step.
 
@@ -459,6 +466,7 @@ def softmax_cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0, r
     return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
 
 
+@keeps_float16("logits")
 def softmax_cross_entropy_grad(
     y_true, logits, *, weight=None, label_smoothing=0.0, reduction="mean"
 ):
@@ -532,6 +540,7 @@ def _multilabel_inputs(y_true, logits, pos_weight):
     return y, z, _pos_weight(pos_weight, z)
 
 
+@keeps_float16("logits")
 def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, reduction="mean"):
     r"""Multi-label cross-entropy: one sigmoid per label, binary cross-entropy summed over labels.
 
@@ -569,6 +578,7 @@ def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, reduction="mean
     return _reduce(loss, reduction, z.shape[0])[()]
 
 
+@keeps_float16("logits")
 def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, reduction="mean"):
     r"""Gradient of :func:`multilabel_cross_entropy` with respect to the logits.
 
@@ -619,6 +629,7 @@ def _focal_parts(y, z, alpha):
     return ce, one_minus_pt, alpha_t
 
 
+@keeps_float16("logits")
 def focal_loss(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
     r"""Binary sigmoid focal loss (Lin et al., 2017).
 
@@ -672,6 +683,7 @@ def focal_loss(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
     return _reduce(loss, reduction, loss.size)[()]
 
 
+@keeps_float16("logits")
 def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
     r"""Gradient of :func:`focal_loss` with respect to the logits.
 
