@@ -1,11 +1,11 @@
 # Cross-Entropy, Executable — every command creates .venv and installs what it needs.
 #   make book           build the HTML book into _build/html
-#   make test           everything below, as CI runs it
+#   make test           everything below (and lint), as CI runs it
 #   make test-lib       xentlib tests + doctests, student notebooks
 #   make test-notebooks nbval (strict) over every chapter, on this machine's numeric path
 #   make test-portable  nbval again on numpy's baseline SIMD + a generic BLAS kernel,
 #                       and single-threaded
-#   make test-book      strict book build;  make test-site  browser test of the built site
+#   make test-book      strict book build;  make test-site  browser test of the book it builds
 #   make test-pip       the pip / Colab route: a bare venv, `pip install .[notebooks]`,
 #                       every chapter notebook run from an empty folder
 #   make execute        re-run every chapter notebook in place (refreshes committed outputs)
@@ -20,8 +20,7 @@ STAMP  := $(VENV)/.installed-stamp
 LAB_STAMP := $(VENV)/.lab-stamp
 # the book's notebooks: the chapters and appendix pages of _toc.yml that are notebooks
 NOTEBOOKS := $(wildcard $(patsubst %,%.ipynb,$(shell sed -n 's/^ *- file: *//p' _toc.yml)))
-NBVAL = $(BIN)/python -m pytest --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/sanitize.cfg \
-        -q -p no:randomly -o addopts=""
+NBVAL = $(BIN)/python -m pytest --nbval $(NOTEBOOKS)
 # numpy's SIMD dispatch targets above the build's baseline, whatever the CPU family
 NPY_ABOVE_BASELINE = $(shell $(BIN)/python -c \
         "from numpy._core._multiarray_umath import __cpu_dispatch__ as d; print(' '.join(d))")
@@ -49,10 +48,10 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --keep-going
 
-test: test-lib test-notebooks test-portable test-book test-site test-pip
+test: lint test-lib test-notebooks test-portable test-book test-site test-pip
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests xentlib -q -n 2 --ignore=tests/site --ignore=tests/test_pip_route.py
+	$(BIN)/python -m pytest -n 2 --ignore=tests/site --ignore=tests/test_pip_route.py
 
 test-notebooks: $(STAMP)
 	$(BIN)/python tools/numeric_path.py
@@ -68,11 +67,11 @@ test-book: $(STAMP)
 	rm -rf _build/html _build/.doctrees
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test-site: $(STAMP)
-	$(BIN)/python -m pytest tests/site -q -p no:randomly -rs
+test-site: test-book
+	$(BIN)/python -m pytest tests/site
 
 test-pip: $(STAMP)
-	$(BIN)/python -m pytest tests/test_pip_route.py -q -p no:randomly -o addopts="" -rs
+	$(BIN)/python -m pytest tests/test_pip_route.py
 
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py _build/student

@@ -12,9 +12,6 @@ from sklearn.metrics import log_loss
 
 import xentlib as xl
 
-RNG = np.random.default_rng(2024)
-
-
 # --- binary cross-entropy --------------------------------------------------
 
 def test_bce_worked_example():
@@ -25,10 +22,10 @@ def test_bce_worked_example():
     assert xl.binary_cross_entropy(y, p) == pytest.approx(log_loss(y, p), abs=0, rel=1e-15)
 
 
-def test_bce_weights_match_sklearn_sample_weight():
-    y = RNG.integers(0, 2, 50)
-    p = RNG.uniform(0.01, 0.99, 50)
-    w = RNG.uniform(0, 3, 50)
+def test_bce_weights_match_sklearn_sample_weight(rng):
+    y = rng.integers(0, 2, 50)
+    p = rng.uniform(0.01, 0.99, 50)
+    w = rng.uniform(0, 3, 50)
     assert xl.binary_cross_entropy(y, p, weight=w) == pytest.approx(
         log_loss(y, p, sample_weight=w), abs=0, rel=1e-13)
     assert xl.binary_cross_entropy(y, p, weight=w, reduction="sum") == pytest.approx(
@@ -59,17 +56,17 @@ def test_bce_with_logits_against_mpmath(y):
     np.testing.assert_allclose(got, expected, rtol=4e-16, atol=0)
 
 
-def test_bce_with_logits_matches_probabilities_form():
-    z = RNG.normal(scale=3, size=40)
-    y = RNG.integers(0, 2, 40)
+def test_bce_with_logits_matches_probabilities_form(rng):
+    z = rng.normal(scale=3, size=40)
+    y = rng.integers(0, 2, 40)
     assert xl.binary_cross_entropy_with_logits(y, z) == pytest.approx(
         log_loss(y, sc.expit(z)), abs=0, rel=1e-12)
 
 
-def test_pos_weight_pytorch_formula():
+def test_pos_weight_pytorch_formula(rng):
     # torch.nn.BCEWithLogitsLoss: -[pw * y * log s(z) + (1 - y) * log(1 - s(z))]
-    z = RNG.normal(size=(6, 3))
-    y = RNG.integers(0, 2, (6, 3)).astype(float)
+    z = rng.normal(size=(6, 3))
+    y = rng.integers(0, 2, (6, 3)).astype(float)
     pw = np.array([1.0, 3.0, 0.5])
     expected = -(pw * y * sc.log_expit(z) + (1 - y) * sc.log_expit(-z)).mean()
     assert xl.binary_cross_entropy_with_logits(y, z, pos_weight=pw) == pytest.approx(
@@ -107,9 +104,9 @@ def test_categorical_zero_probability_is_inf():
     assert np.isfinite(xl.categorical_cross_entropy([1], [[1.0, 0.0]], eps=1e-12))
 
 
-def test_softmax_ce_against_scipy_and_sklearn():
-    z = RNG.normal(scale=4, size=(30, 5))
-    y = RNG.integers(0, 5, 30)
+def test_softmax_ce_against_scipy_and_sklearn(rng):
+    z = rng.normal(scale=4, size=(30, 5))
+    y = rng.integers(0, 5, 30)
     expected = -sc.log_softmax(z, axis=1)[np.arange(30), y].mean()
     assert xl.softmax_cross_entropy(y, z) == pytest.approx(expected, abs=0, rel=1e-13)
     assert xl.softmax_cross_entropy(y, z) == pytest.approx(
@@ -124,11 +121,11 @@ def test_softmax_ce_extremes_against_mpmath():
         np.testing.assert_allclose(got, expected, rtol=4e-16)
 
 
-def test_pytorch_weight_and_label_smoothing_formula():
+def test_pytorch_weight_and_label_smoothing_formula(rng):
     # torch.nn.CrossEntropyLoss(weight=w, label_smoothing=e) with integer targets:
     # sum_i [(1-e) w_{y_i} (-log q_{i,y_i}) + e/C sum_c w_c (-log q_ic)] / sum_i w_{y_i}
-    z = RNG.normal(size=(8, 4))
-    y = RNG.integers(0, 4, 8)
+    z = rng.normal(size=(8, 4))
+    y = rng.integers(0, 4, 8)
     w = np.array([0.5, 1.0, 2.0, 1.5])
     e = 0.2
     logq = sc.log_softmax(z, axis=1)
@@ -141,9 +138,9 @@ def test_pytorch_weight_and_label_smoothing_formula():
         pytest.approx(expected, abs=0, rel=1e-13)
 
 
-def test_label_smoothing_equals_smoothed_targets():
-    z = RNG.normal(size=(5, 3))
-    y = RNG.integers(0, 3, 5)
+def test_label_smoothing_equals_smoothed_targets(rng):
+    z = rng.normal(size=(5, 3))
+    y = rng.integers(0, 3, 5)
     smoothed = 0.9 * np.eye(3)[y] + 0.1 / 3
     assert xl.softmax_cross_entropy(y, z, label_smoothing=0.1) == pytest.approx(
         -(smoothed * sc.log_softmax(z, axis=1)).sum(axis=1).mean(), abs=0, rel=1e-13)
@@ -162,9 +159,9 @@ def test_softmax_ce_shift_invariance_and_integer_equals_one_hot(z, c, y):
 
 # --- multi-label and focal ----------------------------------------------------
 
-def test_multilabel_is_sum_of_binary_per_sample():
-    z = RNG.normal(size=(6, 4))
-    y = RNG.integers(0, 2, (6, 4)).astype(float)
+def test_multilabel_is_sum_of_binary_per_sample(rng):
+    z = rng.normal(size=(6, 4))
+    y = rng.integers(0, 2, (6, 4)).astype(float)
     per_elem = -(y * sc.log_expit(z) + (1 - y) * sc.log_expit(-z))
     np.testing.assert_allclose(xl.multilabel_cross_entropy(y, z, reduction="none"),
                                per_elem.sum(axis=1), rtol=1e-13)
@@ -184,9 +181,9 @@ def torchvision_focal(y, z, gamma, alpha):
 
 
 @pytest.mark.parametrize("gamma, alpha", [(2.0, 0.25), (0.5, None), (5.0, 0.75), (0.0, None)])
-def test_focal_against_torchvision_formula(gamma, alpha):
-    z = RNG.normal(scale=2, size=40)
-    y = RNG.integers(0, 2, 40).astype(float)
+def test_focal_against_torchvision_formula(rng, gamma, alpha):
+    z = rng.normal(scale=2, size=40)
+    y = rng.integers(0, 2, 40).astype(float)
     np.testing.assert_allclose(
         xl.focal_loss(y, z, gamma=gamma, alpha=alpha, reduction="none"),
         torchvision_focal(y, z, gamma, alpha), rtol=1e-12)
@@ -202,13 +199,15 @@ def test_focal_gamma_zero_is_bce(z, y):
 # --- gradients -----------------------------------------------------------------
 
 def _cases():
-    z2 = RNG.normal(scale=2, size=(5, 4))
-    y_lab = RNG.integers(0, 4, 5)
-    y_soft = RNG.dirichlet(np.ones(4), size=5)
-    y_bin = RNG.integers(0, 2, (5, 4)).astype(float)
-    y_bin_soft = RNG.uniform(size=(5, 4))
+    "Parametrize cases, drawn at collection from a generator of their own."
+    rng = np.random.default_rng(2024)
+    z2 = rng.normal(scale=2, size=(5, 4))
+    y_lab = rng.integers(0, 4, 5)
+    y_soft = rng.dirichlet(np.ones(4), size=5)
+    y_bin = rng.integers(0, 2, (5, 4)).astype(float)
+    y_bin_soft = rng.uniform(size=(5, 4))
     w_cls = np.array([0.5, 1.0, 2.0, 1.5])
-    w_el = RNG.uniform(0.1, 2, size=(5, 4))
+    w_el = rng.uniform(0.1, 2, size=(5, 4))
     pw = np.array([1.0, 2.0, 0.5, 3.0])
     out = []
     for red in ("mean", "sum"):
@@ -259,9 +258,9 @@ def test_gradient_matches_finite_differences(loss, y, z, kw):
     assert xl.check_grad(lambda x: loss(y, x, **kw), lambda x: grad(y, x, **kw), z) < 1e-6
 
 
-def test_gradient_none_equals_sum():
-    z = RNG.normal(size=(4, 3))
-    y = RNG.integers(0, 3, 4)
+def test_gradient_none_equals_sum(rng):
+    z = rng.normal(size=(4, 3))
+    y = rng.integers(0, 3, 4)
     np.testing.assert_array_equal(xl.softmax_cross_entropy_grad(y, z, reduction="none"),
                                   xl.softmax_cross_entropy_grad(y, z, reduction="sum"))
 
@@ -317,9 +316,9 @@ def test_all_losses_finite_at_extreme_logits(dtype):
     np.testing.assert_allclose(results[0], [2e4, 2e4 + np.log(2)], rtol=1e-6)
 
 
-def test_1000_classes():
-    z = RNG.normal(scale=30, size=(20, 1000))
-    y = RNG.integers(0, 1000, 20)
+def test_1000_classes(rng):
+    z = rng.normal(scale=30, size=(20, 1000))
+    y = rng.integers(0, 1000, 20)
     expected = -sc.log_softmax(z, axis=1)[np.arange(20), y].mean()
     assert xl.softmax_cross_entropy(y, z) == pytest.approx(expected, abs=0, rel=1e-13)
     assert xl.softmax_cross_entropy(y, z.astype(np.float32)).dtype == np.float32
