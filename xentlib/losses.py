@@ -21,6 +21,8 @@ integer and boolean predictions give float64 (``_validation.compute_dtype``).
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ._special import expit, expit_pair, log1p_exp_neg_abs, log_softmax_parts, xlog1py, xlogy
@@ -80,25 +82,36 @@ def _pos_weight(pos_weight, logits):
     return pw
 
 
-def _categorical_targets(y_true, pred, pred_name):
+def _categorical_targets(y_true, pred, pred_name, ignore_index=None):
     """Integer labels (one dimension fewer than ``pred``) or probability rows (same shape).
 
-    Returns ``(labels, None)`` or ``(None, probabilities)``.
+    Returns ``(labels, None, keep)`` or ``(None, probabilities, None)``; ``keep`` marks
+    the labels that are not ``ignore_index`` (None when nothing is ignored), and ignored
+    labels are replaced by 0 so that they can still index.
     """
     y = np.asarray(y_true)
     n_classes = pred.shape[-1]
+    if ignore_index is not None and (isinstance(ignore_index, (bool, np.bool_))
+                                     or not isinstance(ignore_index, numbers.Integral)):
+        raise ValueError(f"ignore_index must be an integer or None, got {ignore_index!r}")
     if y.ndim == pred.ndim - 1:
         if y.shape != pred.shape[:-1]:
             raise ValueError(
                 f"y_true holds integer labels, so its shape must be {pred_name}.shape[:-1] = "
                 f"{pred.shape[:-1]}; got {y.shape}"
             )
-        return check_labels(y, "y_true", n_classes=n_classes), None
+        keep = None
+        if ignore_index is not None and y.size and (y == ignore_index).any():
+            keep = y != ignore_index
+            y = np.where(keep, y, 0)  # class 0 stands in: the sample's loss is dropped
+        return check_labels(y, "y_true", n_classes=n_classes), None, keep
+    if ignore_index is not None:
+        raise ValueError("ignore_index applies to integer labels; y_true holds probability rows")
     if y.ndim == pred.ndim:
         t = as_float_array(y, "y_true", dtype=pred.dtype)
         check_same_shape(t, pred, "y_true", pred_name)
         check_distribution(t, "y_true", axis=-1)
-        return None, t
+        return None, t, None
     raise ValueError(
         f"y_true must be integer labels of shape {pred.shape[:-1]} or probability rows of "
         f"shape {pred.shape}; got shape {y.shape}"
@@ -116,11 +129,31 @@ def _take(a, labels):
     return np.take_along_axis(a, labels[..., None], axis=-1)[..., 0]
 
 
-def _sample_weights(labels, probs, w):
-    """The weight of each sample: w[y_i] for labels, sum_c w_c t_ic for probability rows."""
+def _per_sample(sample_weight, keep, shape, dtype):
+    """Each sample's own factor: ``sample_weight`` (default 1), and 0 where ``keep`` is
+    False (an ignored label). None when every factor is 1."""
+    s = None if sample_weight is None else check_weight(sample_weight, "sample_weight", shape, dtype)
+    if keep is not None:
+        s = np.where(keep, dtype.type(1) if s is None else s, dtype.type(0))
+    return s
+
+
+def _weigh(values, s):
+    """``values * s`` per sample, where a factor of 0 gives 0 even for an infinite loss."""
+    if s is None:
+        return values
+    factor = s.reshape(s.shape + (1,) * (values.ndim - s.ndim))
+    with np.errstate(invalid="ignore"):  # inf * 0, replaced by 0
+        return np.where(factor == 0, values.dtype.type(0), values * factor)
+
+
+def _sample_weights(labels, probs, w, s=None):
+    """What each sample weighs in "mean": ``s_i w[y_i]`` for labels, ``s_i sum_c w_c t_ic``
+    for probability rows (``w``: class weights; ``s``: :func:`_per_sample`)."""
     if w is None:
-        return None
-    return w[labels] if labels is not None else (probs * w).sum(axis=-1)
+        return s
+    cw = w[labels] if labels is not None else (probs * w).sum(axis=-1)
+    return cw if s is None else cw * s
 
 
 def _denominator(sample_weight, n, reduction):
@@ -131,7 +164,10 @@ def _denominator(sample_weight, n, reduction):
         return n
     total = sample_weight.sum()
     if not total > 0:
-        raise ValueError("weight: the weights of the samples sum to 0, so the mean is undefined")
+        raise ValueError(
+            "weight: the weights of the samples sum to 0 (weight, sample_weight and ignore_index "
+            'together), so the mean is undefined; use reduction="sum"'
+        )
     return total
 
 
@@ -326,7 +362,9 @@ def binary_cross_entropy_with_logits_grad(
 # ---------------------------------------------------------------------------
 
 @keeps_float16("y_prob")
-def categorical_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reduction="mean"):
+def categorical_cross_entropy(
+    y_true, y_prob, *, weight=None, sample_weight=None, ignore_index=None, eps=None, reduction="mean"
+):
     r"""Categorical cross-entropy from predicted probability rows.
 
     .. math:: \ell_i = -\sum_c y_{ic} \log q_{ic} \quad (= -\log q_{i, y_i} \text{ for a label } y_i)
@@ -344,6 +382,13 @@ def categorical_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reductio
         :math:`\sum_c w_c y_{ic}(-\log q_{ic})`, and "mean" divides by the sum of the
         sample weights, as PyTorch's ``CrossEntropyLoss(weight=...)`` does for labels
         and scikit-learn's ``log_loss`` does for sample weights.
+    sample_weight : array_like, optional
+        One non-negative weight per sample, shape ``y_prob.shape[:-1]``
+        (scikit-learn's ``sample_weight``); it multiplies the class weight.
+    ignore_index : int, optional
+        A label value whose samples are left out: their loss is 0 and they do not count
+        in the "mean" (PyTorch's ``ignore_index``, for padded sequences). Integer labels
+        only.
     eps : float, optional
         If given, ``y_prob`` is clipped into ``[eps, 1 - eps]`` (not renormalized).
         By default no clipping: a true class predicted with probability 0 costs ``+inf``.
@@ -364,8 +409,9 @@ def categorical_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reductio
     check_reduction(reduction)
     q = as_float_array(y_prob, "y_prob", min_ndim=1)
     check_distribution(q, "y_prob", axis=-1)
-    labels, probs = _categorical_targets(y_true, q, "y_prob")
+    labels, probs, keep = _categorical_targets(y_true, q, "y_prob", ignore_index)
     w = _class_weight(weight, q)
+    s = _per_sample(sample_weight, keep, q.shape[:-1], q.dtype)
     if eps is not None:
         eps = check_scalar(eps, "eps", low=0.0, high=0.5, low_open=True, high_open=True)
         q = np.clip(q, eps, 1 - eps)
@@ -377,7 +423,8 @@ def categorical_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reductio
     else:
         a = probs if w is None else probs * w
         loss = -xlogy(a, q).sum(axis=-1)
-    sw = _sample_weights(labels, probs, w)
+    loss = _weigh(loss, s)
+    sw = _sample_weights(labels, probs, w, s)
     return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
 
 
@@ -399,16 +446,20 @@ def _softmax_ce_coefficients(labels, probs, w, eps, shape, dtype):
     return a
 
 
-def _softmax_ce_inputs(y_true, logits, weight, label_smoothing):
+def _softmax_ce_inputs(y_true, logits, weight, sample_weight, ignore_index, label_smoothing):
     z = as_float_array(logits, "logits", min_ndim=1)
-    labels, probs = _categorical_targets(y_true, z, "logits")
+    labels, probs, keep = _categorical_targets(y_true, z, "logits", ignore_index)
     w = _class_weight(weight, z)
+    s = _per_sample(sample_weight, keep, z.shape[:-1], z.dtype)
     eps = check_scalar(label_smoothing, "label_smoothing", low=0.0, high=1.0)
-    return z, labels, probs, w, eps
+    return z, labels, probs, w, s, eps
 
 
 @keeps_float16("logits")
-def softmax_cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0, reduction="mean"):
+def softmax_cross_entropy(
+    y_true, logits, *, weight=None, sample_weight=None, ignore_index=None, label_smoothing=0.0,
+    reduction="mean",
+):
     r"""Softmax cross-entropy from logits: ``log_softmax`` and the categorical loss in one step.
 
     .. math:: \ell_i = -\sum_c t_{ic} \log \mathrm{softmax}(z_i)_c
@@ -427,6 +478,14 @@ def softmax_cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0, r
         ``i`` is :math:`-\sum_c w_c t_{ic} \log q_{ic}` and "mean" divides by
         :math:`\sum_i w_{y_i}` (for probability rows :math:`\sum_i \sum_c w_c y_{ic}`),
         which is PyTorch's ``CrossEntropyLoss`` for labels.
+    sample_weight : array_like, optional
+        One non-negative weight per sample, shape ``logits.shape[:-1]``
+        (scikit-learn's ``sample_weight``); it multiplies the class weight, in the loss
+        and in the "mean" denominator.
+    ignore_index : int, optional
+        A label value whose samples are left out: their loss is 0 and they do not count
+        in the "mean" — PyTorch's ``CrossEntropyLoss(ignore_index=...)``, the padding
+        of a batch of sequences of different lengths. Integer labels only.
     label_smoothing : float, default 0.0
         :math:`\varepsilon` in [0, 1]: the target becomes
         :math:`(1 - \varepsilon) y + \varepsilon / C` (Szegedy et al., 2016).
@@ -451,7 +510,9 @@ def softmax_cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0, r
     10000.0
     """
     check_reduction(reduction)
-    z, labels, probs, w, eps = _softmax_ce_inputs(y_true, logits, weight, label_smoothing)
+    z, labels, probs, w, s, eps = _softmax_ce_inputs(
+        y_true, logits, weight, sample_weight, ignore_index, label_smoothing
+    )
     m, log1p_rest = log_softmax_parts(z, -1)
     if labels is not None and eps == 0:
         # -log q_y = (m - z_y) + log1p(s): no array of log-probabilities is formed
@@ -462,13 +523,15 @@ def softmax_cross_entropy(y_true, logits, *, weight=None, label_smoothing=0.0, r
         logq = (z - m) - log1p_rest
         a = _softmax_ce_coefficients(labels, probs, w, eps, z.shape, z.dtype)
         loss = -(a * logq).sum(axis=-1)
-    sw = _sample_weights(labels, probs, w)
+    loss = _weigh(loss, s)
+    sw = _sample_weights(labels, probs, w, s)
     return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
 
 
 @keeps_float16("logits")
 def softmax_cross_entropy_grad(
-    y_true, logits, *, weight=None, label_smoothing=0.0, reduction="mean"
+    y_true, logits, *, weight=None, sample_weight=None, ignore_index=None, label_smoothing=0.0,
+    reduction="mean",
 ):
     r"""Gradient of :func:`softmax_cross_entropy` with respect to the logits.
 
@@ -480,8 +543,8 @@ def softmax_cross_entropy_grad(
 
     Parameters
     ----------
-    y_true, logits, weight, label_smoothing, reduction
-        As for :func:`softmax_cross_entropy`.
+    y_true, logits, weight, sample_weight, ignore_index, label_smoothing, reduction
+        As for :func:`softmax_cross_entropy`; an ignored sample's row is 0.
 
     Returns
     -------
@@ -501,7 +564,9 @@ def softmax_cross_entropy_grad(
     [[-0.5, 0.5]]
     """
     check_reduction(reduction)
-    z, labels, probs, w, eps = _softmax_ce_inputs(y_true, logits, weight, label_smoothing)
+    z, labels, probs, w, s, eps = _softmax_ce_inputs(
+        y_true, logits, weight, sample_weight, ignore_index, label_smoothing
+    )
     m, log1p_rest, (q, _) = log_softmax_parts(z, -1, keep_exp=True)  # q = softmax(z)
     if labels is not None and eps == 0:
         # q - one_hot(y), with the true class's q_y - 1 = expm1(log q_y) without cancellation
@@ -509,7 +574,8 @@ def softmax_cross_entropy_grad(
         np.put_along_axis(q, labels[..., None], np.expm1(log_q_y)[..., None], axis=-1)
         if w is not None:
             q *= w[labels][..., None]
-        sw = _sample_weights(labels, probs, w)
+        q = _weigh(q, s)
+        sw = _sample_weights(labels, probs, w, s)
         q /= z.dtype.type(_denominator(sw, q[..., 0].size, reduction))
         return q
     logq = (z - m) - log1p_rest
@@ -525,7 +591,8 @@ def softmax_cross_entropy_grad(
         if eps:
             exact = exact + eps / z.shape[-1] * (w_sum * q_y - wy)
         np.put_along_axis(g, labels[..., None], exact[..., None].astype(z.dtype), axis=-1)
-    sw = _sample_weights(labels, probs, w)
+    g = _weigh(g, s)
+    sw = _sample_weights(labels, probs, w, s)
     return g / z.dtype.type(_denominator(sw, g[..., 0].size, reduction))
 
 

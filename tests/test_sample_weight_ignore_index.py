@@ -1,0 +1,150 @@
+"""sample_weight (scikit-learn's) and ignore_index (PyTorch's) of the categorical losses.
+
+References are independent of xentlib: PyTorch's documented formula for
+CrossEntropyLoss(weight, ignore_index, label_smoothing) written out with
+scipy.special.log_softmax, and scikit-learn's log_loss(sample_weight=...).
+"""
+
+import numpy as np
+import pytest
+from scipy.special import log_softmax as sp_log_softmax
+from sklearn.metrics import log_loss
+
+import xentlib as xl
+
+IGNORE = -100
+
+
+def torch_cross_entropy(y, z, weight=None, ignore_index=IGNORE, label_smoothing=0.0, reduction="mean"):
+    """PyTorch's CrossEntropyLoss for class indices, as its documentation states it:
+    l_i = (1-eps) w_{y_i} (-log q_{i,y_i}) + eps/C sum_c w_c (-log q_ic) for y_i != ignore_index,
+    0 otherwise; "mean" divides by sum_{i not ignored} w_{y_i}."""
+    n, c = z.shape
+    w = np.ones(c) if weight is None else np.asarray(weight, float)
+    logq = sp_log_softmax(z, axis=1)
+    keep = y != ignore_index
+    yk = np.where(keep, y, 0)
+    nll = -logq[np.arange(n), yk] * w[yk]
+    smooth = -(logq * w).sum(axis=1) / c
+    losses = np.where(keep, (1 - label_smoothing) * nll + label_smoothing * smooth, 0.0)
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return losses.sum()
+    return losses.sum() / np.where(keep, w[yk], 0).sum()
+
+
+@pytest.fixture
+def batch(rng):
+    z = rng.normal(scale=3, size=(12, 5))
+    y = rng.integers(0, 5, 12)
+    y[[1, 4, 5, 11]] = IGNORE  # padding
+    return y, z
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weight", [None, [0.5, 1.0, 2.0, 1.5, 0.25]])
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_ignore_index_matches_pytorch_formula(batch, reduction, weight, smoothing):
+    y, z = batch
+    ours = xl.softmax_cross_entropy(y, z, weight=weight, ignore_index=IGNORE, label_smoothing=smoothing,
+                                    reduction=reduction)
+    expected = torch_cross_entropy(y, z, weight, IGNORE, smoothing, reduction)
+    np.testing.assert_allclose(ours, expected, rtol=1e-13, atol=0)
+
+
+def test_ignore_index_is_the_mean_over_real_tokens(batch):
+    y, z = batch
+    keep = y != IGNORE
+    np.testing.assert_allclose(xl.softmax_cross_entropy(y, z, ignore_index=IGNORE),
+                               xl.softmax_cross_entropy(y[keep], z[keep]), rtol=1e-15, atol=0)
+    # what an ignored sample's logits are does not matter, not even 1e4
+    z2 = z.copy()
+    z2[~keep] = 1e4
+    assert xl.softmax_cross_entropy(y, z2, ignore_index=IGNORE) == xl.softmax_cross_entropy(
+        y, z, ignore_index=IGNORE)
+
+
+@pytest.mark.parametrize("kw", [{}, {"weight": [0.5, 1.0, 2.0, 1.5, 0.25]}, {"label_smoothing": 0.2},
+                                {"sample_weight": np.linspace(0.1, 2, 12)}])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_gradient_with_ignore_index(batch, kw, reduction):
+    y, z = batch
+    kw = dict(kw, ignore_index=IGNORE, reduction=reduction)
+    grad = xl.softmax_cross_entropy_grad(y, z, **kw)
+    assert np.all(grad[y == IGNORE] == 0)
+    err = xl.check_grad(lambda v: xl.softmax_cross_entropy(y, v, **kw),
+                        lambda v: xl.softmax_cross_entropy_grad(y, v, **kw), z)
+    assert err < 1e-7
+
+
+def test_sample_weight_matches_sklearn(rng):
+    y = rng.integers(0, 4, 40)
+    y[:4] = [0, 1, 2, 3]
+    proba = rng.dirichlet(np.ones(4), size=40)
+    s = rng.uniform(0, 3, 40)
+    expected = log_loss(y, proba, sample_weight=s, labels=range(4))
+    np.testing.assert_allclose(xl.categorical_cross_entropy(y, proba, sample_weight=s), expected,
+                               rtol=1e-12, atol=0)
+    logits = np.log(proba) + rng.normal(size=(40, 1))  # softmax(logits) = proba
+    np.testing.assert_allclose(xl.softmax_cross_entropy(y, logits, sample_weight=s), expected,
+                               rtol=1e-12, atol=0)
+    # the sum is the weighted sum; integer weights are repetitions
+    counts = rng.integers(0, 4, 40)
+    np.testing.assert_allclose(
+        xl.softmax_cross_entropy(y, logits, sample_weight=counts, reduction="sum"),
+        xl.softmax_cross_entropy(np.repeat(y, counts), np.repeat(logits, counts, axis=0), reduction="sum"),
+        rtol=1e-12, atol=0)
+
+
+def test_sample_weight_times_class_weight(rng):
+    y = rng.integers(0, 3, 10)
+    z = rng.normal(size=(10, 3))
+    w, s = np.array([1.0, 2.0, 0.5]), rng.uniform(0.5, 2, 10)
+    per = -sp_log_softmax(z, axis=1)[np.arange(10), y]
+    expected = (s * w[y] * per).sum() / (s * w[y]).sum()
+    np.testing.assert_allclose(xl.softmax_cross_entropy(y, z, weight=w, sample_weight=s), expected,
+                               rtol=1e-13, atol=0)
+    np.testing.assert_allclose(xl.categorical_cross_entropy(y, xl.softmax(z), weight=w, sample_weight=s),
+                               expected, rtol=1e-12, atol=0)
+
+
+def test_categorical_ignore_index_drops_even_infinite_losses():
+    proba = np.array([[1.0, 0.0], [0.3, 0.7], [0.5, 0.5]])
+    y = np.array([1, IGNORE, 0])  # the first is infinitely wrong, but kept
+    assert xl.categorical_cross_entropy(y, proba, ignore_index=IGNORE) == np.inf
+    y = np.array([IGNORE, 1, 0])  # label 0 stands in for the ignored one: p = 1, no nan
+    np.testing.assert_allclose(xl.categorical_cross_entropy(y, proba, ignore_index=IGNORE),
+                               -(np.log(0.7) + np.log(0.5)) / 2, rtol=1e-15, atol=0)
+    proba[0] = [0.0, 1.0]  # ignored sample with a 0 where the stand-in label points
+    assert np.isfinite(xl.categorical_cross_entropy(y, proba, ignore_index=IGNORE))
+
+
+def test_every_sample_ignored():
+    z = np.zeros((3, 2))
+    y = np.full(3, IGNORE)
+    assert xl.softmax_cross_entropy(y, z, ignore_index=IGNORE, reduction="sum") == 0.0
+    assert np.all(xl.softmax_cross_entropy(y, z, ignore_index=IGNORE, reduction="none") == 0)
+    with pytest.raises(ValueError, match="sum to 0"):
+        xl.softmax_cross_entropy(y, z, ignore_index=IGNORE)
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"ignore_index": 1.5}, "ignore_index must be an integer"),
+    ({"ignore_index": True}, "ignore_index must be an integer"),
+    ({"sample_weight": [1.0, 2.0]}, "sample_weight must have shape"),
+    ({"sample_weight": [1.0, -1.0, 1.0]}, "sample_weight must be non-negative"),
+    ({"sample_weight": [1.0, np.nan, 1.0]}, "sample_weight contains NaN"),
+])
+@pytest.mark.parametrize("func", [xl.softmax_cross_entropy, xl.softmax_cross_entropy_grad])
+def test_bad_input(func, kw, match):
+    with pytest.raises(ValueError, match=match):
+        func([0, 1, 0], np.zeros((3, 2)), **kw)
+
+
+def test_ignore_index_needs_labels():
+    with pytest.raises(ValueError, match="ignore_index applies to integer labels"):
+        xl.softmax_cross_entropy(np.eye(2)[[0, 1]], np.zeros((2, 2)), ignore_index=IGNORE)
+    # a label out of range that is not ignore_index is still an error
+    with pytest.raises(ValueError, match="y_true must hold labels >= 0"):
+        xl.softmax_cross_entropy([0, -1], np.zeros((2, 2)), ignore_index=IGNORE)
