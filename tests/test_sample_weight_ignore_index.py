@@ -148,3 +148,85 @@ def test_ignore_index_needs_labels():
     # a label out of range that is not ignore_index is still an error
     with pytest.raises(ValueError, match="y_true must hold labels >= 0"):
         xl.softmax_cross_entropy([0, -1], np.zeros((2, 2)), ignore_index=IGNORE)
+
+
+# --------------------------------------------------------------------------------------
+# sample_weight on the binary family
+# --------------------------------------------------------------------------------------
+
+def test_binary_sample_weight_matches_sklearn(rng):
+    y = rng.integers(0, 2, 30)
+    p = rng.uniform(0.02, 0.98, 30)
+    s = rng.uniform(0, 3, 30)
+    expected = log_loss(y, p, sample_weight=s)
+    np.testing.assert_allclose(xl.binary_cross_entropy(y, p, sample_weight=s), expected, rtol=1e-12, atol=0)
+    z = np.log(p) - np.log1p(-p)
+    np.testing.assert_allclose(xl.binary_cross_entropy_with_logits(y, z, sample_weight=s), expected,
+                               rtol=1e-12, atol=0)
+
+
+def _log_expit(x):
+    from scipy.special import log_expit
+    return log_expit(x)
+
+
+def test_multilabel_and_focal_sample_weight_by_formula(rng):
+    from scipy.special import expit
+    y = rng.integers(0, 2, (8, 3)).astype(float)
+    z = rng.normal(scale=2, size=(8, 3))
+    s = rng.uniform(0, 2, 8)
+    pw = np.array([1.0, 2.0, 0.5])
+    per_sample = -(pw * y * _log_expit(z) + (1 - y) * _log_expit(-z)).sum(axis=1)
+    np.testing.assert_allclose(xl.multilabel_cross_entropy(y, z, pos_weight=pw, sample_weight=s),
+                               (s * per_sample).sum() / s.sum(), rtol=1e-13, atol=0)
+    # torchvision's sigmoid_focal_loss, elementwise, then the weighted mean over elements
+    p = expit(z)
+    pt = p * y + (1 - p) * (1 - y)
+    at = 0.25 * y + 0.75 * (1 - y)
+    focal = -at * (1 - pt) ** 2 * (y * _log_expit(z) + (1 - y) * _log_expit(-z))
+    np.testing.assert_allclose(xl.focal_loss(y, z, gamma=2.0, alpha=0.25, sample_weight=s),
+                               (s[:, None] * focal).sum() / (3 * s.sum()), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("loss, grad, kw", [
+    (xl.binary_cross_entropy_with_logits, xl.binary_cross_entropy_with_logits_grad, {"pos_weight": 2.0}),
+    (xl.multilabel_cross_entropy, xl.multilabel_cross_entropy_grad, {}),
+    (xl.focal_loss, xl.focal_loss_grad, {"gamma": 1.5, "alpha": 0.3}),
+])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_binary_family_sample_weight_gradients_and_repetition(rng, loss, grad, kw, reduction):
+    y = rng.integers(0, 2, (6, 3)).astype(float)
+    z = rng.normal(scale=2, size=(6, 3))
+    counts = np.array([0, 1, 2, 3, 1, 2])
+    kw = dict(kw, reduction=reduction)
+    err = xl.check_grad(lambda v: loss(y, v, sample_weight=counts, **kw),
+                        lambda v: grad(y, v, sample_weight=counts, **kw), z)
+    assert err < 1e-7
+    # integer weights are repetitions of the samples
+    np.testing.assert_allclose(loss(y, z, sample_weight=counts, **kw),
+                               loss(np.repeat(y, counts, 0), np.repeat(z, counts, 0), **kw), rtol=1e-13, atol=0)
+    np.testing.assert_allclose(grad(y, z, sample_weight=counts, **kw)[counts > 0].sum(axis=0),
+                               grad(np.repeat(y, counts, 0), np.repeat(z, counts, 0), **kw).sum(axis=0),
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_zero_weight_drops_an_infinite_loss():
+    # a certain, wrong prediction costs inf; with weight 0 it costs nothing (not nan)
+    assert xl.binary_cross_entropy([1.0, 0.0], [0.0, 0.2], sample_weight=[0.0, 1.0]) == pytest.approx(
+        -np.log(0.8), rel=1e-15, abs=0)
+    assert xl.binary_cross_entropy([1.0, 0.0], [0.0, 0.2], weight=[0.0, 1.0]) == pytest.approx(
+        -np.log(0.8), rel=1e-15, abs=0)
+
+
+@pytest.mark.parametrize("func, y, z", [
+    (xl.binary_cross_entropy, [1.0, 0.0], [0.5, 0.5]),
+    (xl.binary_cross_entropy_with_logits, [1.0, 0.0], [0.5, 0.5]),
+    (xl.focal_loss, [1.0, 0.0], [0.5, 0.5]),
+    (xl.multilabel_cross_entropy, [[1.0], [0.0]], [[0.5], [0.5]]),
+])
+@pytest.mark.parametrize("sw, match", [([1.0], "sample_weight must have shape"),
+                                        ([1.0, -2.0], "sample_weight must be non-negative"),
+                                        ([1.0, np.inf], "sample_weight contains inf")])
+def test_binary_sample_weight_bad_input(func, y, z, sw, match):
+    with pytest.raises(ValueError, match=match):
+        func(y, z, sample_weight=sw)

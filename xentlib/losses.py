@@ -56,12 +56,18 @@ __all__ = [
 # shared plumbing: validation of targets and weights, and the reductions
 # ---------------------------------------------------------------------------
 
-def _binary_inputs(y_true, pred, pred_name, weight, *, min_ndim=0):
+def _binary_inputs(y_true, pred, pred_name, weight, sample_weight=None, *, min_ndim=0):
+    """Targets, predictions and the weight of each element: ``weight`` (same shape as
+    ``pred``) times ``sample_weight`` (one per sample, along the first axis), or None."""
     pred = as_float_array(pred, pred_name, min_ndim=min_ndim)
     y = as_float_array(y_true, "y_true", dtype=pred.dtype)
     check_same_shape(y, pred, "y_true", pred_name)
     check_in_unit_interval(y, "y_true")
     w = None if weight is None else check_weight(weight, "weight", pred.shape, pred.dtype)
+    if sample_weight is not None:
+        s = check_weight(sample_weight, "sample_weight", pred.shape[:1], pred.dtype)
+        s = np.broadcast_to(s.reshape(s.shape + (1,) * (pred.ndim - s.ndim)), pred.shape)
+        w = s if w is None else s * w
     return y, pred, w
 
 
@@ -183,7 +189,7 @@ def _reduce(values, reduction, denominator):
 # ---------------------------------------------------------------------------
 
 @keeps_float16("y_prob")
-def binary_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reduction="mean"):
+def binary_cross_entropy(y_true, y_prob, *, weight=None, sample_weight=None, eps=None, reduction="mean"):
     r"""Binary cross-entropy from predicted probabilities.
 
     .. math:: \ell_i = -\left[y_i \log p_i + (1 - y_i) \log(1 - p_i)\right]
@@ -196,6 +202,9 @@ def binary_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reduction="me
         Predicted probabilities of the positive class, in [0, 1].
     weight : array_like, optional
         A non-negative weight per element, same shape as ``y_prob``.
+    sample_weight : array_like, optional
+        A non-negative weight per sample, shape ``y_prob.shape[:1]`` (scikit-learn's
+        ``sample_weight``), multiplying ``weight`` along the other axes.
     eps : float, optional
         If given, ``y_prob`` is clipped into ``[eps, 1 - eps]`` first, which caps each
         term at :math:`-\log \varepsilon` (and biases the loss). By default there is
@@ -224,14 +233,12 @@ def binary_cross_entropy(y_true, y_prob, *, weight=None, eps=None, reduction="me
     inf
     """
     check_reduction(reduction)
-    y, p, w = _binary_inputs(y_true, y_prob, "y_prob", weight)
+    y, p, w = _binary_inputs(y_true, y_prob, "y_prob", weight, sample_weight)
     check_in_unit_interval(p, "y_prob")
     if eps is not None:
         eps = check_scalar(eps, "eps", low=0.0, high=0.5, low_open=True, high_open=True)
         p = np.clip(p, eps, 1 - eps)
-    loss = -(xlogy(y, p) + xlog1py(1 - y, -p))
-    if w is not None:
-        loss = w * loss
+    loss = _weigh(-(xlogy(y, p) + xlog1py(1 - y, -p)), w)
     return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
 
 
@@ -268,7 +275,7 @@ def _bce_logits_elementwise_grad(y, z, pw):
 
 @keeps_float16("logits")
 def binary_cross_entropy_with_logits(
-    y_true, logits, *, weight=None, pos_weight=None, reduction="mean"
+    y_true, logits, *, weight=None, sample_weight=None, pos_weight=None, reduction="mean"
 ):
     r"""Binary cross-entropy from logits, exact for every finite logit.
 
@@ -286,6 +293,9 @@ def binary_cross_entropy_with_logits(
         Finite logits :math:`z = \log(p / (1 - p))`.
     weight : array_like, optional
         A non-negative weight per element, same shape as ``logits``.
+    sample_weight : array_like, optional
+        A non-negative weight per sample, shape ``logits.shape[:1]`` (scikit-learn's
+        ``sample_weight``), multiplying ``weight`` along the other axes.
     pos_weight : float or array_like, optional
         :math:`\beta`, the weight of the positive term: a scalar, or for logits of
         shape ``(n_samples, n_labels)`` one value per label. ``pos_weight = n_neg/n_pos``
@@ -313,17 +323,15 @@ def binary_cross_entropy_with_logits(
     [0.0, 10000.0]
     """
     check_reduction(reduction)
-    y, z, w = _binary_inputs(y_true, logits, "logits", weight)
+    y, z, w = _binary_inputs(y_true, logits, "logits", weight, sample_weight)
     pw = _pos_weight(pos_weight, z)
-    loss = _bce_logits_elementwise(y, z, pw)
-    if w is not None:
-        loss = w * loss
+    loss = _weigh(_bce_logits_elementwise(y, z, pw), w)
     return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
 
 
 @keeps_float16("logits")
 def binary_cross_entropy_with_logits_grad(
-    y_true, logits, *, weight=None, pos_weight=None, reduction="mean"
+    y_true, logits, *, weight=None, sample_weight=None, pos_weight=None, reduction="mean"
 ):
     r"""Gradient of :func:`binary_cross_entropy_with_logits` with respect to the logits.
 
@@ -334,7 +342,7 @@ def binary_cross_entropy_with_logits_grad(
 
     Parameters
     ----------
-    y_true, logits, weight, pos_weight, reduction
+    y_true, logits, weight, sample_weight, pos_weight, reduction
         As for :func:`binary_cross_entropy_with_logits`.
 
     Returns
@@ -349,7 +357,7 @@ def binary_cross_entropy_with_logits_grad(
     [-0.5, 0.5]
     """
     check_reduction(reduction)
-    y, z, w = _binary_inputs(y_true, logits, "logits", weight)
+    y, z, w = _binary_inputs(y_true, logits, "logits", weight, sample_weight)
     pw = _pos_weight(pos_weight, z)
     g = _bce_logits_elementwise_grad(y, z, pw)
     if w is not None:
@@ -600,15 +608,16 @@ def softmax_cross_entropy_grad(
 # multi-label cross-entropy
 # ---------------------------------------------------------------------------
 
-def _multilabel_inputs(y_true, logits, pos_weight):
+def _multilabel_inputs(y_true, logits, pos_weight, sample_weight):
     y, z, _ = _binary_inputs(y_true, logits, "logits", None)
     if z.ndim != 2:
         raise ValueError(f"logits must have shape (n_samples, n_labels); got shape {z.shape}")
-    return y, z, _pos_weight(pos_weight, z)
+    s = None if sample_weight is None else check_weight(sample_weight, "sample_weight", z.shape[:1], z.dtype)
+    return y, z, _pos_weight(pos_weight, z), s
 
 
 @keeps_float16("logits")
-def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, reduction="mean"):
+def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, sample_weight=None, reduction="mean"):
     r"""Multi-label cross-entropy: one sigmoid per label, binary cross-entropy summed over labels.
 
     .. math:: \ell_i = \sum_{l=1}^{L} -\left[\beta_l\, y_{il} \log \sigma(z_{il})
@@ -625,9 +634,12 @@ def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, reduction="mean
         Finite logits, shape ``(n_samples, n_labels)``.
     pos_weight : float or array_like, optional
         :math:`\beta`: a scalar or one value per label, shape ``(n_labels,)``.
+    sample_weight : array_like, optional
+        A non-negative weight per sample, shape ``(n_samples,)`` (scikit-learn's
+        ``sample_weight``); "mean" is then :math:`\sum_i s_i \ell_i / \sum_i s_i`.
     reduction : {"mean", "sum", "none"}
-        "none" gives one loss per sample (summed over its labels); "mean" averages
-        those over the samples.
+        "none" gives one (weighted) loss per sample (summed over its labels); "mean"
+        averages those over the samples.
 
     Returns
     -------
@@ -640,13 +652,13 @@ def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, reduction="mean
     1.38629436112
     """
     check_reduction(reduction)
-    y, z, pw = _multilabel_inputs(y_true, logits, pos_weight)
-    loss = _bce_logits_elementwise(y, z, pw).sum(axis=-1)
-    return _reduce(loss, reduction, z.shape[0])[()]
+    y, z, pw, s = _multilabel_inputs(y_true, logits, pos_weight, sample_weight)
+    loss = _weigh(_bce_logits_elementwise(y, z, pw).sum(axis=-1), s)
+    return _reduce(loss, reduction, _denominator(s, z.shape[0], reduction))[()]
 
 
 @keeps_float16("logits")
-def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, reduction="mean"):
+def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, sample_weight=None, reduction="mean"):
     r"""Gradient of :func:`multilabel_cross_entropy` with respect to the logits.
 
     .. math:: \frac{\partial \ell_i}{\partial z_{il}}
@@ -656,7 +668,7 @@ def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, reduction=
 
     Parameters
     ----------
-    y_true, logits, pos_weight, reduction
+    y_true, logits, pos_weight, sample_weight, reduction
         As for :func:`multilabel_cross_entropy`.
 
     Returns
@@ -671,21 +683,21 @@ def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, reduction=
     [[-0.5, 0.5]]
     """
     check_reduction(reduction)
-    y, z, pw = _multilabel_inputs(y_true, logits, pos_weight)
-    g = _bce_logits_elementwise_grad(y, z, pw)
-    return g / z.dtype.type(z.shape[0] if reduction == "mean" else 1)
+    y, z, pw, s = _multilabel_inputs(y_true, logits, pos_weight, sample_weight)
+    g = _weigh(_bce_logits_elementwise_grad(y, z, pw), s)
+    return g / z.dtype.type(_denominator(s, z.shape[0], reduction))
 
 
 # ---------------------------------------------------------------------------
 # focal loss
 # ---------------------------------------------------------------------------
 
-def _focal_inputs(y_true, logits, gamma, alpha):
-    y, z, _ = _binary_inputs(y_true, logits, "logits", None)
+def _focal_inputs(y_true, logits, gamma, alpha, sample_weight):
+    y, z, w = _binary_inputs(y_true, logits, "logits", None, sample_weight)
     gamma = check_scalar(gamma, "gamma", low=0.0)
     if alpha is not None:
         alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0)
-    return y, z, gamma, alpha
+    return y, z, w, gamma, alpha
 
 
 def _focal_parts(y, z, alpha):
@@ -697,7 +709,7 @@ def _focal_parts(y, z, alpha):
 
 
 @keeps_float16("logits")
-def focal_loss(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
+def focal_loss(y_true, logits, *, gamma=2.0, alpha=None, sample_weight=None, reduction="mean"):
     r"""Binary sigmoid focal loss (Lin et al., 2017).
 
     .. math:: \ell_i = -\alpha_t (1 - p_t)^{\gamma} \log p_t,
@@ -721,6 +733,9 @@ def focal_loss(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
         Weight in [0, 1] of the positives (``1 - alpha`` for the negatives); ``None``
         (default) weights nothing. The paper's best setting was
         :math:`\gamma = 2, \alpha = 0.25`.
+    sample_weight : array_like, optional
+        A non-negative weight per sample, shape ``logits.shape[:1]`` (scikit-learn's
+        ``sample_weight``); "mean" is then the weighted mean over all elements.
     reduction : {"mean", "sum", "none"}
         "mean" averages over all elements.
 
@@ -742,16 +757,17 @@ def focal_loss(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
     True
     """
     check_reduction(reduction)
-    y, z, gamma, alpha = _focal_inputs(y_true, logits, gamma, alpha)
+    y, z, w, gamma, alpha = _focal_inputs(y_true, logits, gamma, alpha, sample_weight)
     ce, m, alpha_t = _focal_parts(y, z, alpha)
     loss = m**gamma * ce
     if alpha_t is not None:
         loss = alpha_t * loss
-    return _reduce(loss, reduction, loss.size)[()]
+    loss = _weigh(loss, w)
+    return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
 
 
 @keeps_float16("logits")
-def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
+def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, sample_weight=None, reduction="mean"):
     r"""Gradient of :func:`focal_loss` with respect to the logits.
 
     With :math:`m = 1 - p_t`, :math:`s = \sigma(z)` and :math:`\ell^{CE}` the binary
@@ -765,7 +781,7 @@ def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
 
     Parameters
     ----------
-    y_true, logits, gamma, alpha, reduction
+    y_true, logits, gamma, alpha, sample_weight, reduction
         As for :func:`focal_loss`.
 
     Returns
@@ -780,7 +796,7 @@ def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
     [-0.5]
     """
     check_reduction(reduction)
-    y, z, gamma, alpha = _focal_inputs(y_true, logits, gamma, alpha)
+    y, z, w, gamma, alpha = _focal_inputs(y_true, logits, gamma, alpha, sample_weight)
     ce, m, alpha_t = _focal_parts(y, z, alpha)
     s, s_neg = expit(z), expit(-z)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -791,4 +807,5 @@ def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, reduction="mean"):
         g = m**gamma * (g + gamma * ratio * (1 - 2 * y) * ce)
     if alpha_t is not None:
         g = alpha_t * g
-    return g / z.dtype.type(g.size if reduction == "mean" else 1)
+    g = _weigh(g, w)
+    return g / z.dtype.type(_denominator(w, g.size, reduction))
