@@ -26,3 +26,14 @@ def test_makefile_tests_the_book_notebooks():
     listed = subprocess.run(["make", "-s", "--no-print-directory", "-f", "Makefile", "print-notebooks"],
                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     assert listed == [str(p.relative_to(ROOT)) for p in book_notebooks()]
+
+
+def test_api_page_documents_all_of_xentlib():
+    import re
+
+    import xentlib
+    import xentlib.plotting
+
+    page = (ROOT / "chapters" / "api_reference.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\.\. auto(?:function|class|data):: (\w+)", page, flags=re.M))
+    assert documented == set(xentlib.__all__) | set(xentlib.plotting.__all__)

@@ -230,3 +230,84 @@ def test_zero_weight_drops_an_infinite_loss():
 def test_binary_sample_weight_bad_input(func, y, z, sw, match):
     with pytest.raises(ValueError, match=match):
         func(y, z, sample_weight=sw)
+
+
+# --------------------------------------------------------------------------------------
+# softmax focal loss and binary label smoothing
+# --------------------------------------------------------------------------------------
+
+def focal_reference(y, z, gamma, weight=None, sample_weight=None):
+    """-w_y (1 - q_y)^gamma log q_y with scipy's log_softmax; weighted mean."""
+    n, c = z.shape
+    w = np.ones(c) if weight is None else np.asarray(weight)
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight)
+    logq = sp_log_softmax(z, axis=1)[np.arange(n), y]
+    per = -w[y] * (1 - np.exp(logq)) ** gamma * logq
+    return (s * per).sum() / (s * w[y]).sum()
+
+
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 1.0, 2.0, 5.0])
+def test_softmax_focal_loss_formula_and_gradient(rng, gamma):
+    z = rng.normal(scale=2, size=(9, 4))
+    y = rng.integers(0, 4, 9)
+    w, s = np.array([0.25, 1.0, 2.0, 0.5]), rng.uniform(0.2, 2, 9)
+    np.testing.assert_allclose(xl.softmax_focal_loss(y, z, gamma=gamma, weight=w, sample_weight=s),
+                               focal_reference(y, z, gamma, w, s), rtol=1e-12, atol=0)
+    for kw in ({}, {"weight": w, "sample_weight": s}, {"reduction": "sum"}):
+        err = xl.check_grad(lambda v, kw=kw: xl.softmax_focal_loss(y, v, gamma=gamma, **kw),
+                            lambda v, kw=kw: xl.softmax_focal_loss_grad(y, v, gamma=gamma, **kw), z)
+        assert err < 1e-7
+
+
+def test_softmax_focal_gamma_zero_is_cross_entropy(rng):
+    z = rng.normal(scale=3, size=(7, 5))
+    y = rng.integers(0, 5, 7)
+    y[2] = IGNORE
+    kw = {"weight": [1.0, 2.0, 0.5, 1.0, 3.0], "ignore_index": IGNORE}
+    np.testing.assert_allclose(xl.softmax_focal_loss(y, z, gamma=0.0, **kw),
+                               xl.softmax_cross_entropy(y, z, **kw), rtol=1e-14, atol=0)
+    np.testing.assert_allclose(xl.softmax_focal_loss_grad(y, z, gamma=0.0, **kw),
+                               xl.softmax_cross_entropy_grad(y, z, **kw), rtol=1e-13, atol=1e-17)
+
+
+def test_softmax_focal_confident_and_correct_keeps_its_digits():
+    import mpmath as mp
+    mp.mp.dps = 60
+    z = np.array([[30.0, 0.0, -5.0]])  # q_y = 1 - 9.4e-14: 1 - q_y from expm1
+    zs = [mp.mpf(v) for v in z[0]]
+    lse = mp.log(mp.fsum(mp.exp(v) for v in zs))
+    logq = zs[0] - lse
+    exact = -(-mp.expm1(logq)) ** 2 * logq
+    assert abs(xl.softmax_focal_loss([0], z, gamma=2.0) - float(exact)) <= 4 * np.spacing(float(exact))
+    u = -mp.expm1(logq)
+    f = u**2 * (1 - 2 * mp.exp(logq) * logq / u)
+    g = xl.softmax_focal_loss_grad([0], z, gamma=2.0)[0]
+    assert abs(g[0] - float(-f * u)) <= 8 * np.spacing(float(f * u))
+
+
+def test_softmax_focal_needs_labels():
+    with pytest.raises(ValueError, match="integer labels"):
+        xl.softmax_focal_loss(np.eye(2), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="gamma must be >= 0"):
+        xl.softmax_focal_loss([0], np.zeros((1, 2)), gamma=-1.0)
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.1, 0.3])
+def test_binary_label_smoothing_is_keras(rng, eps):
+    y = rng.integers(0, 2, (6, 3)).astype(float)
+    z = rng.normal(scale=2, size=(6, 3))
+    y_smooth = y * (1 - eps) + 0.5 * eps  # Keras BinaryCrossentropy(label_smoothing=eps)
+    elementwise = -(y_smooth * _log_expit(z) + (1 - y_smooth) * _log_expit(-z))
+    np.testing.assert_allclose(xl.binary_cross_entropy_with_logits(y, z, label_smoothing=eps),
+                               elementwise.mean(), rtol=1e-13, atol=0)
+    np.testing.assert_allclose(xl.binary_cross_entropy(y, xl.sigmoid(z), label_smoothing=eps),
+                               elementwise.mean(), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(xl.multilabel_cross_entropy(y, z, label_smoothing=eps),
+                               elementwise.sum(axis=1).mean(), rtol=1e-13, atol=0)
+    for loss, grad in [(xl.binary_cross_entropy_with_logits, xl.binary_cross_entropy_with_logits_grad),
+                       (xl.multilabel_cross_entropy, xl.multilabel_cross_entropy_grad)]:
+        err = xl.check_grad(lambda v, loss=loss: loss(y, v, label_smoothing=eps),
+                            lambda v, grad=grad: grad(y, v, label_smoothing=eps), z)
+        assert err < 1e-7
+    with pytest.raises(ValueError, match="label_smoothing must be <= 1"):
+        xl.binary_cross_entropy_with_logits(y, z, label_smoothing=1.5)

@@ -19,6 +19,8 @@ from .losses import (
     multilabel_cross_entropy_grad,
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
+    softmax_focal_loss,
+    softmax_focal_loss_grad,
 )
 from .models import LogisticRegression, MultiLabelLogisticRegression, SoftmaxRegression
 from .weighting import class_priors, class_weights, logit_adjustment, smooth_labels
@@ -44,6 +46,8 @@ __all__ = [
     "multilabel_cross_entropy_grad",
     "focal_loss",
     "focal_loss_grad",
+    "softmax_focal_loss",
+    "softmax_focal_loss_grad",
     "class_weights",
     "smooth_labels",
     "class_priors",

@@ -49,6 +49,8 @@ __all__ = [
     "multilabel_cross_entropy_grad",
     "focal_loss",
     "focal_loss_grad",
+    "softmax_focal_loss",
+    "softmax_focal_loss_grad",
 ]
 
 
@@ -56,13 +58,20 @@ __all__ = [
 # shared plumbing: validation of targets and weights, and the reductions
 # ---------------------------------------------------------------------------
 
-def _binary_inputs(y_true, pred, pred_name, weight, sample_weight=None, *, min_ndim=0):
+def _binary_inputs(y_true, pred, pred_name, weight, sample_weight=None, label_smoothing=0.0, *, min_ndim=0):
     """Targets, predictions and the weight of each element: ``weight`` (same shape as
-    ``pred``) times ``sample_weight`` (one per sample, along the first axis), or None."""
+    ``pred``) times ``sample_weight`` (one per sample, along the first axis), or None.
+
+    With ``label_smoothing`` = eps the targets become ``(1 - eps) y + eps / 2`` (Keras's
+    ``BinaryCrossentropy(label_smoothing=...)``: two classes, as for the softmax).
+    """
     pred = as_float_array(pred, pred_name, min_ndim=min_ndim)
     y = as_float_array(y_true, "y_true", dtype=pred.dtype)
     check_same_shape(y, pred, "y_true", pred_name)
     check_in_unit_interval(y, "y_true")
+    eps = check_scalar(label_smoothing, "label_smoothing", low=0.0, high=1.0)
+    if eps:
+        y = y * pred.dtype.type(1 - eps) + pred.dtype.type(eps / 2)
     w = None if weight is None else check_weight(weight, "weight", pred.shape, pred.dtype)
     if sample_weight is not None:
         s = check_weight(sample_weight, "sample_weight", pred.shape[:1], pred.dtype)
@@ -189,7 +198,9 @@ def _reduce(values, reduction, denominator):
 # ---------------------------------------------------------------------------
 
 @keeps_float16("y_prob")
-def binary_cross_entropy(y_true, y_prob, *, weight=None, sample_weight=None, eps=None, reduction="mean"):
+def binary_cross_entropy(
+    y_true, y_prob, *, weight=None, sample_weight=None, label_smoothing=0.0, eps=None, reduction="mean"
+):
     r"""Binary cross-entropy from predicted probabilities.
 
     .. math:: \ell_i = -\left[y_i \log p_i + (1 - y_i) \log(1 - p_i)\right]
@@ -205,6 +216,10 @@ def binary_cross_entropy(y_true, y_prob, *, weight=None, sample_weight=None, eps
     sample_weight : array_like, optional
         A non-negative weight per sample, shape ``y_prob.shape[:1]`` (scikit-learn's
         ``sample_weight``), multiplying ``weight`` along the other axes.
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon` in [0, 1]: the targets become
+        :math:`(1 - \varepsilon) y + \varepsilon / 2`, as in Keras's
+        ``BinaryCrossentropy(label_smoothing=...)``.
     eps : float, optional
         If given, ``y_prob`` is clipped into ``[eps, 1 - eps]`` first, which caps each
         term at :math:`-\log \varepsilon` (and biases the loss). By default there is
@@ -233,7 +248,7 @@ def binary_cross_entropy(y_true, y_prob, *, weight=None, sample_weight=None, eps
     inf
     """
     check_reduction(reduction)
-    y, p, w = _binary_inputs(y_true, y_prob, "y_prob", weight, sample_weight)
+    y, p, w = _binary_inputs(y_true, y_prob, "y_prob", weight, sample_weight, label_smoothing)
     check_in_unit_interval(p, "y_prob")
     if eps is not None:
         eps = check_scalar(eps, "eps", low=0.0, high=0.5, low_open=True, high_open=True)
@@ -275,7 +290,8 @@ def _bce_logits_elementwise_grad(y, z, pw):
 
 @keeps_float16("logits")
 def binary_cross_entropy_with_logits(
-    y_true, logits, *, weight=None, sample_weight=None, pos_weight=None, reduction="mean"
+    y_true, logits, *, weight=None, sample_weight=None, pos_weight=None, label_smoothing=0.0,
+    reduction="mean",
 ):
     r"""Binary cross-entropy from logits, exact for every finite logit.
 
@@ -296,6 +312,10 @@ def binary_cross_entropy_with_logits(
     sample_weight : array_like, optional
         A non-negative weight per sample, shape ``logits.shape[:1]`` (scikit-learn's
         ``sample_weight``), multiplying ``weight`` along the other axes.
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon` in [0, 1]: the targets become
+        :math:`(1 - \varepsilon) y + \varepsilon / 2`, as in Keras's
+        ``BinaryCrossentropy(label_smoothing=...)``.
     pos_weight : float or array_like, optional
         :math:`\beta`, the weight of the positive term: a scalar, or for logits of
         shape ``(n_samples, n_labels)`` one value per label. ``pos_weight = n_neg/n_pos``
@@ -323,7 +343,7 @@ def binary_cross_entropy_with_logits(
     [0.0, 10000.0]
     """
     check_reduction(reduction)
-    y, z, w = _binary_inputs(y_true, logits, "logits", weight, sample_weight)
+    y, z, w = _binary_inputs(y_true, logits, "logits", weight, sample_weight, label_smoothing)
     pw = _pos_weight(pos_weight, z)
     loss = _weigh(_bce_logits_elementwise(y, z, pw), w)
     return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
@@ -331,7 +351,8 @@ def binary_cross_entropy_with_logits(
 
 @keeps_float16("logits")
 def binary_cross_entropy_with_logits_grad(
-    y_true, logits, *, weight=None, sample_weight=None, pos_weight=None, reduction="mean"
+    y_true, logits, *, weight=None, sample_weight=None, pos_weight=None, label_smoothing=0.0,
+    reduction="mean",
 ):
     r"""Gradient of :func:`binary_cross_entropy_with_logits` with respect to the logits.
 
@@ -342,7 +363,7 @@ def binary_cross_entropy_with_logits_grad(
 
     Parameters
     ----------
-    y_true, logits, weight, sample_weight, pos_weight, reduction
+    y_true, logits, weight, sample_weight, pos_weight, label_smoothing, reduction
         As for :func:`binary_cross_entropy_with_logits`.
 
     Returns
@@ -357,7 +378,7 @@ def binary_cross_entropy_with_logits_grad(
     [-0.5, 0.5]
     """
     check_reduction(reduction)
-    y, z, w = _binary_inputs(y_true, logits, "logits", weight, sample_weight)
+    y, z, w = _binary_inputs(y_true, logits, "logits", weight, sample_weight, label_smoothing)
     pw = _pos_weight(pos_weight, z)
     g = _bce_logits_elementwise_grad(y, z, pw)
     if w is not None:
@@ -608,8 +629,8 @@ def softmax_cross_entropy_grad(
 # multi-label cross-entropy
 # ---------------------------------------------------------------------------
 
-def _multilabel_inputs(y_true, logits, pos_weight, sample_weight):
-    y, z, _ = _binary_inputs(y_true, logits, "logits", None)
+def _multilabel_inputs(y_true, logits, pos_weight, sample_weight, label_smoothing):
+    y, z, _ = _binary_inputs(y_true, logits, "logits", None, None, label_smoothing)
     if z.ndim != 2:
         raise ValueError(f"logits must have shape (n_samples, n_labels); got shape {z.shape}")
     s = None if sample_weight is None else check_weight(sample_weight, "sample_weight", z.shape[:1], z.dtype)
@@ -617,7 +638,9 @@ def _multilabel_inputs(y_true, logits, pos_weight, sample_weight):
 
 
 @keeps_float16("logits")
-def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, sample_weight=None, reduction="mean"):
+def multilabel_cross_entropy(
+    y_true, logits, *, pos_weight=None, sample_weight=None, label_smoothing=0.0, reduction="mean"
+):
     r"""Multi-label cross-entropy: one sigmoid per label, binary cross-entropy summed over labels.
 
     .. math:: \ell_i = \sum_{l=1}^{L} -\left[\beta_l\, y_{il} \log \sigma(z_{il})
@@ -637,6 +660,9 @@ def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, sample_weight=N
     sample_weight : array_like, optional
         A non-negative weight per sample, shape ``(n_samples,)`` (scikit-learn's
         ``sample_weight``); "mean" is then :math:`\sum_i s_i \ell_i / \sum_i s_i`.
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon` in [0, 1]: every label's target becomes
+        :math:`(1 - \varepsilon) y + \varepsilon / 2`.
     reduction : {"mean", "sum", "none"}
         "none" gives one (weighted) loss per sample (summed over its labels); "mean"
         averages those over the samples.
@@ -652,13 +678,15 @@ def multilabel_cross_entropy(y_true, logits, *, pos_weight=None, sample_weight=N
     1.38629436112
     """
     check_reduction(reduction)
-    y, z, pw, s = _multilabel_inputs(y_true, logits, pos_weight, sample_weight)
+    y, z, pw, s = _multilabel_inputs(y_true, logits, pos_weight, sample_weight, label_smoothing)
     loss = _weigh(_bce_logits_elementwise(y, z, pw).sum(axis=-1), s)
     return _reduce(loss, reduction, _denominator(s, z.shape[0], reduction))[()]
 
 
 @keeps_float16("logits")
-def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, sample_weight=None, reduction="mean"):
+def multilabel_cross_entropy_grad(
+    y_true, logits, *, pos_weight=None, sample_weight=None, label_smoothing=0.0, reduction="mean"
+):
     r"""Gradient of :func:`multilabel_cross_entropy` with respect to the logits.
 
     .. math:: \frac{\partial \ell_i}{\partial z_{il}}
@@ -668,7 +696,7 @@ def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, sample_wei
 
     Parameters
     ----------
-    y_true, logits, pos_weight, sample_weight, reduction
+    y_true, logits, pos_weight, sample_weight, label_smoothing, reduction
         As for :func:`multilabel_cross_entropy`.
 
     Returns
@@ -683,7 +711,7 @@ def multilabel_cross_entropy_grad(y_true, logits, *, pos_weight=None, sample_wei
     [[-0.5, 0.5]]
     """
     check_reduction(reduction)
-    y, z, pw, s = _multilabel_inputs(y_true, logits, pos_weight, sample_weight)
+    y, z, pw, s = _multilabel_inputs(y_true, logits, pos_weight, sample_weight, label_smoothing)
     g = _weigh(_bce_logits_elementwise_grad(y, z, pw), s)
     return g / z.dtype.type(_denominator(s, z.shape[0], reduction))
 
@@ -809,3 +837,137 @@ def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, sample_weight=None
         g = alpha_t * g
     g = _weigh(g, w)
     return g / z.dtype.type(_denominator(w, g.size, reduction))
+
+
+# ---------------------------------------------------------------------------
+# categorical (softmax) focal loss
+# ---------------------------------------------------------------------------
+
+def _softmax_focal_parts(y_true, logits, gamma, weight, sample_weight, ignore_index):
+    """Validated inputs, and per sample ``log q_y`` and ``u = 1 - q_y`` (from expm1)."""
+    z = as_float_array(logits, "logits", min_ndim=1)
+    labels, probs, keep = _categorical_targets(y_true, z, "logits", ignore_index)
+    if labels is None:
+        raise ValueError("y_true: softmax_focal_loss takes integer labels, not probability rows")
+    gamma = check_scalar(gamma, "gamma", low=0.0)
+    w = _class_weight(weight, z)
+    s = _per_sample(sample_weight, keep, z.shape[:-1], z.dtype)
+    return z, labels, gamma, w, s
+
+
+@keeps_float16("logits")
+def softmax_focal_loss(
+    y_true, logits, *, gamma=2.0, weight=None, sample_weight=None, ignore_index=None, reduction="mean"
+):
+    r"""Categorical (softmax) focal loss (Lin et al., 2017) from logits, for class labels.
+
+    .. math:: \ell_i = -w_{y_i} (1 - q_{i y_i})^{\gamma} \log q_{i y_i},
+              \qquad q_i = \mathrm{softmax}(z_i).
+
+    With :math:`\gamma = 0` it is :func:`softmax_cross_entropy`; larger
+    :math:`\gamma` mutes the well-classified samples.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Integer class labels, shape ``logits.shape[:-1]``.
+    logits : array_like
+        Finite logits, classes along the last axis.
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`.
+    weight : array_like, optional
+        One non-negative weight per class (the :math:`\alpha` of the paper, per class);
+        "mean" divides by :math:`\sum_i w_{y_i}`, as in :func:`softmax_cross_entropy`.
+    sample_weight : array_like, optional
+        One non-negative weight per sample, shape ``logits.shape[:-1]``.
+    ignore_index : int, optional
+        A label value whose samples are left out (PyTorch's ``ignore_index``).
+    reduction : {"mean", "sum", "none"}
+
+    Returns
+    -------
+    float or ndarray
+
+    See Also
+    --------
+    focal_loss : the binary (sigmoid) focal loss.
+    softmax_cross_entropy : the case :math:`\gamma = 0`.
+
+    Notes
+    -----
+    :math:`1 - q_y` is computed as ``-expm1(log q_y)`` from the exact log-probability,
+    so the modulating factor keeps its accuracy for confident, correct predictions.
+
+    References
+    ----------
+    T.-Y. Lin, P. Goyal, R. Girshick, K. He and P. Dollár, "Focal loss for dense object
+    detection", ICCV 2017.
+
+    Examples
+    --------
+    >>> from xentlib import softmax_focal_loss, softmax_cross_entropy
+    >>> float(softmax_focal_loss([0], [[0.0, 0.0]], gamma=2.0)) == 0.25 * float(
+    ...     softmax_cross_entropy([0], [[0.0, 0.0]]))
+    True
+    """
+    check_reduction(reduction)
+    z, labels, gamma, w, s = _softmax_focal_parts(y_true, logits, gamma, weight, sample_weight, ignore_index)
+    m, log1p_rest = log_softmax_parts(z, -1)
+    log_q_y = (_take(z, labels) - m[..., 0]) - log1p_rest[..., 0]
+    loss = -(-np.expm1(log_q_y)) ** gamma * log_q_y
+    if w is not None:
+        loss = w[labels] * loss
+    loss = _weigh(loss, s)
+    sw = _sample_weights(labels, None, w, s)
+    return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
+
+
+@keeps_float16("logits")
+def softmax_focal_loss_grad(
+    y_true, logits, *, gamma=2.0, weight=None, sample_weight=None, ignore_index=None, reduction="mean"
+):
+    r"""Gradient of :func:`softmax_focal_loss` with respect to the logits.
+
+    With :math:`u = 1 - q_y` and :math:`L = \log q_y`,
+
+    .. math:: \frac{\partial \ell}{\partial z_c} = F\,(q_c - [c = y]),
+              \qquad F = u^{\gamma}\left(1 - \gamma\, q_y \frac{L}{u}\right) \ge 0,
+
+    the softmax cross-entropy gradient scaled by :math:`F` (:math:`F = 1` for
+    :math:`\gamma = 0`); :math:`L/u \to -1` as :math:`u \to 0`.
+
+    Parameters
+    ----------
+    y_true, logits, gamma, weight, sample_weight, ignore_index, reduction
+        As for :func:`softmax_focal_loss`; an ignored sample's row is 0.
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype as ``logits``.
+
+    See Also
+    --------
+    softmax_focal_loss, softmax_cross_entropy_grad
+
+    Examples
+    --------
+    >>> from xentlib import softmax_focal_loss_grad
+    >>> softmax_focal_loss_grad([0], [[0.0, 0.0]], gamma=0.0, reduction="sum").tolist()
+    [[-0.5, 0.5]]
+    """
+    check_reduction(reduction)
+    z, labels, gamma, w, s = _softmax_focal_parts(y_true, logits, gamma, weight, sample_weight, ignore_index)
+    m, log1p_rest, (q, _) = log_softmax_parts(z, -1, keep_exp=True)
+    log_q_y = (_take(z, labels) - m[..., 0]) - log1p_rest[..., 0]
+    u = -np.expm1(log_q_y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        l_over_u = np.where(u > 0, log_q_y / u, -1.0)
+    factor = u**gamma * (1 - gamma * np.exp(log_q_y) * l_over_u)
+    np.put_along_axis(q, labels[..., None], -u[..., None], axis=-1)  # q - one_hot, exactly at y
+    g = q * factor[..., None]
+    if w is not None:
+        g *= w[labels][..., None]
+    g = _weigh(g, s)
+    sw = _sample_weights(labels, None, w, s)
+    return g / z.dtype.type(_denominator(sw, g[..., 0].size, reduction))
