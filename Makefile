@@ -11,6 +11,7 @@
 #   make execute        re-run every chapter notebook in place (refreshes committed outputs)
 #   make lock           regenerate requirements.txt from requirements.in (UPGRADE=name ...)
 #   make lab            JupyterLab with jupyterlab-myst, on the chapters
+#   make mutation       mutation testing of xentlib (mutmut; slow, not part of make test)
 #   make lint | serve | bench | student | clean
 
 PYTHON ?= python3
@@ -32,7 +33,7 @@ comma := ,
 export PYTHONHASHSEED := 0
 
 .PHONY: install book test test-lib test-notebooks test-portable test-book test-site test-pip \
-        execute student lint serve bench lock lab print-notebooks clean
+        execute student lint serve bench mutation lock lab print-notebooks clean
 
 install: $(STAMP)
 
@@ -82,6 +83,13 @@ execute: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check xentlib tests tools chapters benchmarks
 
+# mutmut mutates xentlib in mutants/ and runs the unit tests against each mutant
+# ([tool.mutmut] in pyproject.toml); incremental: a second run retests what changed.
+# The summary, with every survivor, goes to benchmarks/mutation.txt.
+mutation: $(STAMP)
+	$(BIN)/mutmut run > /dev/null || true
+	$(BIN)/python tools/mutation_score.py
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_losses.py
 	$(BIN)/python benchmarks/fit_times.py
@@ -110,4 +118,4 @@ print-notebooks:
 	@echo $(NOTEBOOKS)
 
 clean:
-	rm -rf _build .pytest_cache .hypothesis build
+	rm -rf _build .pytest_cache .hypothesis build mutants
