@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 from sklearn.utils.class_weight import compute_class_weight
@@ -73,3 +75,58 @@ def test_priors_and_logit_adjustment():
         logit_adjustment([0.5, 0.6])
     with pytest.raises(ValueError, match="tau must be >= 0"):
         logit_adjustment([0.5, 0.5], tau=-1)
+
+
+# ---- messages, edges and end points (each found by mutation testing) -------------------
+
+@pytest.mark.parametrize("n_classes", [True, 2.0, "3", 0, -1])
+def test_n_classes_must_be_a_positive_integer(n_classes):
+    with pytest.raises(ValueError, match=rf"^n_classes must be a positive integer, got {re.escape(repr(n_classes))}$"):
+        class_weights([0, 0], n_classes=n_classes)
+
+
+def test_one_class_is_allowed():
+    np.testing.assert_array_equal(class_weights([0, 0, 0], n_classes=1), [1.0])
+    np.testing.assert_array_equal(class_priors([0, 0], n_classes=1), [1.0])
+    np.testing.assert_array_equal(smooth_labels([0, 0], 0.5, n_classes=1), [[1.0], [1.0]])
+    np.testing.assert_array_equal(logit_adjustment([1.0]), [0.0])  # a prior of 1: offset 0
+
+
+def test_balanced_weights_are_float64_even_for_integer_counts():
+    w = class_weights(np.array([0, 1, 1, 1], dtype=np.int8))
+    assert w.dtype == np.float64
+    np.testing.assert_allclose(w, [2.0, 2 / 3], rtol=1e-15, atol=0)
+
+
+def test_beta_end_points():
+    np.testing.assert_allclose(class_weights([0, 1, 1], method="effective", beta=0.0), [1.0, 1.0],
+                               rtol=1e-15, atol=0)
+    with pytest.raises(ValueError, match=r"^beta must be >= 0.0, got -0.1$"):
+        class_weights([0, 1], method="effective", beta=-0.1)
+    with pytest.raises(ValueError, match=r"^beta must be < 1.0, got 1.0$"):
+        class_weights([0, 1], method="effective", beta=1.0)
+
+
+def test_smooth_labels_messages_and_probability_rows():
+    rows = np.array([[0.25, 0.75], [1.0, 0.0]])
+    np.testing.assert_allclose(smooth_labels(rows, 0.5, n_classes=2), [[0.375, 0.625], [0.75, 0.25]],
+                               rtol=1e-15, atol=0)
+    with pytest.raises(ValueError, match=r"^n_classes=3 does not match y_true's last axis of length 2$"):
+        smooth_labels(rows, 0.1, n_classes=3)
+    with pytest.raises(ValueError, match=r"^epsilon must be >= 0.0, got -0.1$"):
+        smooth_labels([0, 1], -0.1)
+    with pytest.raises(ValueError, match=r"^y_true must have at least 1 dimension\(s\), got shape \(\)$"):
+        smooth_labels(1.0, 0.1)
+    with pytest.raises(ValueError, match=r"^y_true must hold labels >= 0; found np.int64\(-1\)$"):
+        smooth_labels(np.array([0, -1]), 0.1)
+    with pytest.raises(ValueError, match=r"^y_true must sum to 1"):
+        smooth_labels(np.array([[0.5, 0.6]]), 0.1)
+
+
+def test_logit_adjustment_messages():
+    with pytest.raises(ValueError, match=r"^priors must be positive; a class of prior 0 has offset -inf$"):
+        logit_adjustment([0.0, 1.0])
+    with pytest.raises(ValueError, match=r"^priors must have at least 1 dimension\(s\), got shape \(\)$"):
+        logit_adjustment(1.0)
+    with pytest.raises(ValueError, match=r"^priors must sum to 1"):
+        logit_adjustment([0.5, 0.6])
