@@ -59,3 +59,23 @@ def test_subsample_bad_input(kwargs, match):
         subsample_class(np.zeros((100, 2)), y, **kwargs)
     with pytest.raises(ValueError, match="same number of samples"):
         subsample_class(np.zeros((5, 2)), y, target_class=1, ratio=2)
+
+
+# ---- edges and messages (each found by mutation testing) --------------------------------
+
+def test_subsample_class_edges_and_messages():
+    X = np.arange(20).reshape(10, 2)
+    y = np.array([0] * 6 + [1] * 4)
+    Xs, ys = subsample_class(X, y, target_class=1, ratio=6.0, random_state=0)  # keeps exactly 1
+    assert (ys == 1).sum() == 1 and (ys == 0).sum() == 6
+    Xs, ys = subsample_class(X, y, target_class=1, ratio=1.5, random_state=0)  # keeps all 4
+    assert (ys == 1).sum() == 4
+    assert len(set(map(tuple, Xs))) == len(Xs)  # without replacement: no row twice
+    with pytest.raises(ValueError, match=r"^class 1 has 4 samples; ratio=1.0 needs 6$"):
+        subsample_class(X, y, target_class=1, ratio=1.0)
+    with pytest.raises(ValueError, match=r"^ratio=13.0 leaves no sample of class 1$"):
+        subsample_class(X, y, target_class=1, ratio=13.0)
+    with pytest.raises(ValueError, match=r"^X and y must have the same number of samples; got 10 and \(9,\)$"):
+        subsample_class(X, y[:9], target_class=1, ratio=2.0)
+    with pytest.raises(ValueError, match=r"^y must hold labels >= 0; found np.int64\(-1\)$"):
+        subsample_class(X, np.r_[y[:9], -1], target_class=1, ratio=2.0)

@@ -137,3 +137,21 @@ def test_integer_and_boolean_inputs_give_float64():
     assert xl.softmax(np.array([[1, 2]])).dtype == np.float64
     assert xl.binary_cross_entropy_with_logits(np.array([True]), np.array([3])).dtype == np.float64
     assert ref.ulps(xl.sigmoid(np.array([1])), ref.sigmoid([1.0])).max() <= 1
+
+
+def test_probability_losses_keep_float32():
+    p = np.array([0.25, 0.5, 0.875], dtype=np.float32)
+    assert xl.binary_cross_entropy(np.array([1.0, 0.0, 1.0], np.float32), p).dtype == np.float32
+    rows = np.array([[0.25, 0.75], [0.5, 0.5]], dtype=np.float32)
+    assert xl.categorical_cross_entropy(rows, rows).dtype == np.float32
+    assert xl.categorical_cross_entropy([0, 1], rows, reduction="none").dtype == np.float32
+
+
+def test_parallel_log_softmax_equals_serial():
+    # inputs of 2^20 elements or more are split over threads: same numbers as one block
+    rng = np.random.default_rng(0)
+    z = rng.normal(scale=5, size=(1 << 19, 3))
+    big = xl.log_softmax(z)
+    rows = slice(12345, 12345 + 1000)
+    np.testing.assert_array_equal(big[rows], xl.log_softmax(z[rows]))
+    np.testing.assert_array_equal(xl.logsumexp(z)[rows], xl.logsumexp(z[rows]))
