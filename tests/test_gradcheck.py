@@ -29,3 +29,8 @@ def test_bad_input():
         check_grad(lambda x: 0.0, lambda x: x, [np.nan])
     with pytest.raises(ValueError, match="f and grad must be callable"):
         check_grad(None, lambda x: x, [1.0])
+
+
+def test_not_callable_message():
+    with pytest.raises(ValueError, match="^f and grad must be callable$"):
+        check_grad(1.0, lambda x: x, np.array([1.0]))

@@ -194,11 +194,11 @@ def kl_divergence(p, q, *, base=None, axis=-1):
     :math:`|r_i| \le 1/2` (``p`` close to ``q``: the direct formula would cancel) and
     directly elsewhere; ``log p - log q`` replaces ``log(p / q)`` where the ratio would
     overflow or underflow. This keeps full relative accuracy when ``p`` and ``q`` are
-    close: for ``q = 0.5 \pm 2^{-30}`` and ``p = 0.5`` the result is
+    close: for :math:`q = 0.5 \pm 2^{-30}` and :math:`p = 0.5` the result is
     :math:`1.73 \times 10^{-18}`, where ``sum(p * log(p / q))`` gives 0.
     A result that rounding would make negative is returned as 0.
 
-        Examples
+    Examples
     --------
     >>> from xentlib import kl_divergence
     >>> float(kl_divergence([0.5, 0.5], [0.5, 0.5]))
