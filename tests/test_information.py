@@ -126,3 +126,82 @@ def test_mixed_dtypes_checked_at_their_own_tolerance():
                 # rows that sum to different totals can have a "divergence" below 0: 0
                 exact = max(ref.kl_row(a.astype(np.float64), b.astype(np.float64)), 0.0)
             assert abs(float(out) - exact) <= 4 * np.finfo(dtype).eps * max(abs(exact), 1e-3)
+
+
+def test_asymmetry():
+    p, q = [0.9, 0.1], [0.5, 0.5]
+    assert kl_divergence(p, q) != pytest.approx(kl_divergence(q, p))
+    assert cross_entropy(p, q) != pytest.approx(cross_entropy(q, p))
+
+
+def test_float32_kept():
+    p = np.array([0.25, 0.75], dtype=np.float32)
+    assert entropy(p).dtype == np.float32
+    assert cross_entropy(p, p).dtype == np.float32
+    assert kl_divergence(p, p).dtype == np.float32
+    assert entropy(p.astype(np.float64)).dtype == np.float64
+
+
+@given(st.integers(2, 8).flatmap(lambda n: st.tuples(distributions(n, n), distributions(n, n))))
+def test_cross_entropy_is_entropy_plus_kl(pq):
+    p, q = pq
+    h, kl, ce = entropy(p), kl_divergence(p, q), cross_entropy(p, q)
+    if np.isinf(ce):
+        assert np.isinf(kl)
+    else:
+        assert ce == pytest.approx(h + kl, rel=1e-9, abs=1e-12)
+
+
+@given(st.integers(1, 8).flatmap(lambda n: st.tuples(distributions(n, n), distributions(n, n))))
+def test_gibbs_inequality(pq):
+    p, q = pq
+    assert kl_divergence(p, q) >= 0
+    assert kl_divergence(p, p) == 0
+    assert cross_entropy(p, q) >= entropy(p) - 1e-12
+
+
+@given(distributions(1, 10))
+def test_entropy_bounds(p):
+    h = entropy(p)
+    assert 0 <= h <= np.log(p.size) + 1e-12
+
+
+@pytest.mark.parametrize("func", [entropy, cross_entropy, kl_divergence])
+@pytest.mark.parametrize(
+    "p, match",
+    [
+        ([], "p is empty"),
+        ([0.5, np.nan], "p contains NaN"),
+        ([1.5, -0.5], r"p must lie in \[0, 1\]"),
+        ([0.3, 0.3], "p must sum to 1"),
+        (0.5, "at least 1 dimension"),
+        (["a", "b"], "p must hold real numbers"),
+    ],
+)
+def test_bad_p(func, p, match):
+    args = (p,) if func is entropy else (p, [0.5, 0.5])
+    with pytest.raises(ValueError, match=match):
+        func(*args)
+
+
+@pytest.mark.parametrize("func", [cross_entropy, kl_divergence])
+def test_bad_q(func):
+    with pytest.raises(ValueError, match="q must sum to 1"):
+        func([0.5, 0.5], [0.5, 0.6])
+    with pytest.raises(ValueError, match="p and q must have the same shape"):
+        func([0.5, 0.5], [0.2, 0.3, 0.5])
+    with pytest.raises(ValueError, match="q contains inf"):
+        func([0.5, 0.5], [np.inf, 0.5])
+
+
+@pytest.mark.parametrize("func", [entropy, cross_entropy, kl_divergence])
+def test_bad_base_and_axis(func):
+    args = ([0.5, 0.5],) if func is entropy else ([0.5, 0.5], [0.5, 0.5])
+    with pytest.raises(ValueError, match="base must not be 1"):
+        func(*args, base=1)
+    with pytest.raises(ValueError, match="base must be >"):
+        func(*args, base=-2)
+    with pytest.raises(ValueError, match="axis=3 is out of range"):
+        func(*args, axis=3)
+    with pytest.raises(ValueError, match="axis must be an integer"):
+        func(*args, axis=0.5)

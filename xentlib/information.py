@@ -198,6 +198,17 @@ def kl_divergence(p, q, *, base=None, axis=-1):
     :math:`1.73 \times 10^{-18}`, where ``sum(p * log(p / q))`` gives 0.
     A result that rounding would make negative is returned as 0.
 
+    References
+    ----------
+    S. Kullback and R. A. Leibler, "On information and sufficiency", Annals of
+    Mathematical Statistics 22 (1951). The sum of :math:`p - q` is that of T. Ogita,
+    S. M. Rump and S. Oishi, "Accurate sum and dot product", SIAM Journal on Scientific
+    Computing 26 (2005).
+
+    See Also
+    --------
+    cross_entropy : :math:`H(P, Q) = H(P) + D_{\mathrm{KL}}(P \,\|\, Q)`.
+
     Examples
     --------
     >>> from xentlib import kl_divergence
