@@ -205,3 +205,48 @@ def test_bad_base_and_axis(func):
         func(*args, axis=3)
     with pytest.raises(ValueError, match="axis must be an integer"):
         func(*args, axis=0.5)
+
+
+# ---- the private kernels of kl_divergence, held to their own accuracy ------------------
+
+def test_accurate_sum_on_cancelling_rows(rng):
+    # Sum2's bound: eps |s| + (n eps)^2 sum |x|; here the terms cancel by up to ~1e12,
+    # where a plain sum loses about 12 digits and Sum2 stays within 2 ulp (math.fsum: exact)
+    import math
+
+    from xentlib.information import _accurate_sum
+    worst_plain = 0.0
+    for n in (1, 2, 3, 5, 8, 13, 100):
+        x = rng.normal(size=(20, n)) * 10.0 ** rng.integers(-6, 6, size=(20, n))
+        if n > 1:
+            x[:, 0] = -x[:, 1:].sum(axis=1) + rng.normal(size=20) * 1e-6  # sums that cancel
+        got = _accurate_sum(x, axis=-1)
+        for row, value in zip(x, got, strict=True):
+            exact = math.fsum(row)
+            assert abs(value - exact) <= 2 * np.spacing(abs(exact)), (row, value, exact)
+            worst_plain = max(worst_plain, abs(row.sum() - exact) / np.spacing(abs(exact)))
+        np.testing.assert_array_equal(_accurate_sum(x.T, axis=0), got)
+    assert worst_plain > 1e3  # the test can tell: a plain sum is far off here
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kl_generator_to_an_ulp(dtype):
+    import mpmath as mp
+
+    from xentlib.information import _kl_generator
+    mp.mp.dps = 50
+    r = np.array([-0.5, -0.49, -0.3, -1e-3, -2.0**-30, 2.0**-30, 1e-3, 0.3, 0.49, 0.5], dtype=dtype)
+    got = _kl_generator(r)
+    assert got.dtype == dtype
+    for v, g in zip(r, got, strict=True):
+        x = mp.mpf(float(v))
+        exact = (1 + x) * mp.log1p(x) - x
+        assert abs(float(g) - float(exact)) <= np.spacing(dtype(float(exact))), (v, g, exact)
+
+
+def test_base_must_be_positive_and_not_one():
+    for base in (0.0, -2.0):
+        with pytest.raises(ValueError, match=rf"^base must be > 0.0, got {base!r}$"):
+            entropy([0.5, 0.5], base=base)
+    with pytest.raises(ValueError, match=r"^base must not be 1 \(log 1 = 0\)$"):
+        entropy([0.5, 0.5], base=1.0)

@@ -54,11 +54,12 @@ def _distributions(p, q, axis):
 
 
 def _accurate_sum(x, axis):
-    """Sum along ``axis`` to within about an ulp of the exact sum, however it cancels.
+    """Sum along ``axis`` as accurately as a plain sum in twice the working precision.
 
     Pairwise summation in which every addition's rounding error is recovered exactly
     (Knuth's TwoSum) and the errors are added back at the end (Ogita, Rump and Oishi,
-    2005, "Sum2"): log2(n) vectorized passes.
+    2005, "Sum2"): log2(n) vectorized passes. The result is within an ulp or two of the
+    exact sum unless the terms cancel by a factor beyond about ``1 / (n eps)^2``.
     """
     x = np.moveaxis(x, axis, -1)
     err = np.zeros(x.shape[:-1], dtype=x.dtype)
