@@ -41,8 +41,9 @@ $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c '$(call CHECK_PYTHON,$(PYTHON))'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c '$(call CHECK_PYTHON,$(BIN)/python)'
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (xentlib)"
 	touch $(STAMP)
 
@@ -105,7 +106,8 @@ lock: $(STAMP)
 	    $(foreach p,$(UPGRADE),--upgrade-package $(p))
 
 $(LAB_STAMP): $(STAMP) requirements-lab.txt
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-lab.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-lab.txt
+	$(BIN)/python -m pip check
 	touch $(LAB_STAMP)
 
 lab: $(LAB_STAMP)
