@@ -40,12 +40,15 @@ def main() -> int:
         return 2
     eq = equivalents()
     per_module = collections.defaultdict(lambda: [0, 0])
-    survivors, equivalent_found = [], []
+    survivors, equivalent_found, not_run = [], [], collections.Counter()
     for meta in metas:
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         module = meta.relative_to(ROOT / "mutants").as_posix().removesuffix(".meta")
         for name, code in codes.items():
-            if code in (NO_TESTS, SKIPPED) or code is None:
+            if code is None:  # the run stopped before this mutant
+                not_run[module] += 1
+                continue
+            if code in (NO_TESTS, SKIPPED):
                 continue
             if code == SURVIVED and name in eq:
                 equivalent_found.append(name)
@@ -56,14 +59,17 @@ def main() -> int:
             else:
                 per_module[module][0] += 1
     lines = [f"{m:28s} {k:5d} killed of {n:5d} ({100 * k / n:5.1f}%)" for m, (k, n) in sorted(per_module.items())]
-    lines += [f"equivalent (benchmarks/mutation_equivalent.txt): {len(equivalent_found)}",
+    lines += [f"not run yet (the run was stopped): {sum(not_run.values())}"
+              + "".join(f", {m} {n}" for m, n in sorted(not_run.items())),
+              f"equivalent (benchmarks/mutation_equivalent.txt): {len(equivalent_found)}",
               f"survivors: {len(survivors)}"] + [f"  {s}" for s in sorted(survivors)]
     killed = sum(k for k, _ in per_module.values())
     total = sum(n for _, n in per_module.values())
     score = 100 * killed / total
-    lines.append(f"mutation score: {killed} killed of {total} ({score:.1f}%)")
+    lines.append(f"mutation score: {killed} killed of {total} ({score:.1f}%)"
+                 + (" of the mutants run" if not_run else ""))
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines[: len(per_module) + 2]))
+    print("\n".join(lines[: len(per_module) + 3]))
     print(f"(survivors listed in {REPORT.relative_to(ROOT)})")
     print(lines[-1])
     return 0 if score >= TARGET else 1
