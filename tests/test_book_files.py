@@ -37,3 +37,15 @@ def test_api_page_documents_all_of_xentlib():
     page = (ROOT / "chapters" / "api_reference.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\.\. auto(?:function|class|data):: (\w+)", page, flags=re.M))
     assert documented == set(xentlib.__all__) | set(xentlib.plotting.__all__)
+
+
+def test_public_docstrings_have_see_also_and_references():
+    import inspect
+
+    import xentlib
+
+    for name in xentlib.__all__:
+        doc = inspect.getdoc(getattr(xentlib, name))
+        assert "See Also\n--------" in doc, name
+        if name != "subsample_class":  # a utility with no source to cite
+            assert "References\n----------" in doc, name

@@ -28,12 +28,22 @@ def sigmoid(z):
     ndarray
         Probabilities in [0, 1], same shape and floating dtype as ``z``.
 
+    See Also
+    --------
+    log_sigmoid : its logarithm, without rounding to 0 or 1.
+    softmax
+
     Notes
     -----
     Computed from :math:`e^{-|z|}`, which never overflows:
     :math:`\sigma(z) = 1/(1+e^{-|z|})` for :math:`z \ge 0` and
     :math:`e^{-|z|}/(1+e^{-|z|})` for :math:`z < 0`, so both tails keep full relative
     accuracy (:math:`\sigma(-800)` is 0 only because it underflows).
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -59,10 +69,20 @@ def log_sigmoid(z):
     ndarray
         Values :math:`\le 0`, same shape and floating dtype as ``z``.
 
+    See Also
+    --------
+    sigmoid
+    binary_cross_entropy_with_logits
+
     Notes
     -----
     Computed as :math:`\min(z, 0) - \operatorname{log1p}(e^{-|z|})`, exact for every finite ``z``:
     ``log_sigmoid(-1e4)`` is ``-1e4``, where ``log(sigmoid(-1e4))`` is ``-inf``.
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -90,12 +110,21 @@ def logsumexp(z, axis=-1):
     ndarray or float
         ``z``'s shape without ``axis``.
 
+    See Also
+    --------
+    log_softmax
+
     Notes
     -----
     Uses :math:`\log\sum_i e^{z_i} = m + \operatorname{log1p}\big(\sum_{i \ne k} e^{z_i - m}\big)`
     with :math:`m = z_k = \max_i z_i`: every exponent is at most 0, and the term
     :math:`e^0 = 1` of the maximum is kept out of the sum so that ``log1p`` keeps the
     small remainder exact.
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -125,6 +154,12 @@ def log_softmax(z, axis=-1):
     ndarray
         Log-probabilities, same shape as ``z``; ``exp`` of a row sums to 1.
 
+    See Also
+    --------
+    softmax
+    logsumexp
+    softmax_cross_entropy
+
     Notes
     -----
     Computed as :math:`(z_i - m) - \operatorname{log1p}\big(\sum_{j \ne k} e^{z_j - m}\big)`
@@ -132,6 +167,11 @@ def log_softmax(z, axis=-1):
     is invariant to adding a constant), keeps every exponent :math:`\le 0`, and
     ``log1p`` keeps the log-probability of a dominant class exact
     (``log_softmax([0, -40])[0]`` is ``-4.25e-18``, not 0).
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -161,10 +201,20 @@ def softmax(z, axis=-1):
     ndarray
         Probabilities in [0, 1] that sum to 1 along ``axis``, same shape as ``z``.
 
+    See Also
+    --------
+    log_softmax
+    logsumexp
+
     Notes
     -----
     The largest logit is subtracted first (Bridle, 1990; Goodfellow et al., 2016,
     sec. 4.1), so no exponential overflows.
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------

@@ -49,6 +49,16 @@ def load_digit_attributes():
     label_names : list of str
         The column names of ``Y``.
 
+    See Also
+    --------
+    multilabel_cross_entropy
+    MultiLabelLogisticRegression
+
+    References
+    ----------
+    * The UCI optical recognition of handwritten digits data set, as shipped with
+      scikit-learn (``sklearn.datasets.load_digits``).
+
     Examples
     --------
     >>> from xentlib import load_digit_attributes
@@ -92,6 +102,10 @@ def subsample_class(X, y, *, target_class, ratio, random_state=None):
     ValueError
         If the target class does not have enough samples for the ratio, or if the
         ratio would leave no sample of it.
+
+    See Also
+    --------
+    class_weights
 
     Examples
     --------

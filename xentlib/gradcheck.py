@@ -37,6 +37,15 @@ def check_grad(f, grad, x, *, eps=1e-6):
     float
         0.0 if both gradients are exactly zero.
 
+    See Also
+    --------
+    binary_cross_entropy_with_logits_grad
+    softmax_cross_entropy_grad
+
+    References
+    ----------
+    * J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., Springer (2006).
+
     Examples
     --------
     >>> import numpy as np

@@ -109,10 +109,22 @@ def entropy(p, *, base=None, axis=-1):
     ndarray or float
         ``p``'s shape without ``axis``; a 0-d result is returned as a NumPy scalar.
 
+    See Also
+    --------
+    cross_entropy
+    kl_divergence
+
     Notes
     -----
     Entropy is the average surprisal :math:`-\log p_i`, the mean number of nats (bits)
     an optimal code needs per symbol (Shannon, 1948; Cover and Thomas, 2006, ch. 2).
+
+    References
+    ----------
+    * C. E. Shannon, "A mathematical theory of communication", Bell System Technical
+      Journal 27 (1948), 379-423.
+    * T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed., Wiley
+      (2006), ch. 2.
 
     Examples
     --------
@@ -148,6 +160,16 @@ def cross_entropy(p, q, *, base=None, axis=-1):
     -------
     ndarray or float
         ``+inf`` where some ``p_i > 0`` has ``q_i = 0``.
+
+    See Also
+    --------
+    entropy
+    kl_divergence : H(P, Q) = H(P) + KL(P || Q).
+
+    References
+    ----------
+    * T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed., Wiley
+      (2006), ch. 2.
 
     Examples
     --------

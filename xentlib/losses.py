@@ -231,6 +231,10 @@ def binary_cross_entropy(
     -------
     float or ndarray
 
+    See Also
+    --------
+    binary_cross_entropy_with_logits : the exact form from logits.
+
     Notes
     -----
     The two-class case of :math:`H(P, Q)` with :math:`P = (y, 1 - y)` and
@@ -238,6 +242,11 @@ def binary_cross_entropy(
     :math:`\log(1 - p)` as ``log1p(-p)``, so ``y = p = 1`` gives exactly 0. For logits,
     use :func:`binary_cross_entropy_with_logits`, which is exact where
     :math:`\sigma(z)` rounds to 0 or 1.
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -327,6 +336,12 @@ def binary_cross_entropy_with_logits(
     -------
     float or ndarray
 
+    See Also
+    --------
+    binary_cross_entropy_with_logits_grad
+    binary_cross_entropy : from probabilities.
+    focal_loss
+
     Notes
     -----
     Uses :math:`\log \sigma(z) = -\mathrm{softplus}(-z)` and
@@ -335,6 +350,11 @@ def binary_cross_entropy_with_logits(
     :math:`\operatorname{log1p}(e^{-40}) \approx 4.2 \times 10^{-18}`, where
     ``-log(sigmoid(40))`` gives 0 and ``-log(1 - sigmoid(40))`` for the wrong label
     gives ``inf`` instead of 40.
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -370,6 +390,15 @@ def binary_cross_entropy_with_logits_grad(
     -------
     ndarray
         Same shape and dtype as ``logits``.
+
+    See Also
+    --------
+    binary_cross_entropy_with_logits
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -427,6 +456,15 @@ def categorical_cross_entropy(
     Returns
     -------
     float or ndarray
+
+    See Also
+    --------
+    softmax_cross_entropy : the exact form from logits.
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -525,12 +563,25 @@ def softmax_cross_entropy(
     -------
     float or ndarray
 
+    See Also
+    --------
+    softmax_cross_entropy_grad
+    categorical_cross_entropy : from probabilities.
+    softmax_focal_loss
+
     Notes
     -----
     Exact for every finite logit: the log-probabilities come from
     :func:`log_softmax`, which subtracts the row maximum and uses ``log1p`` so that a
     nearly certain correct prediction has a tiny positive loss, not 0, and a
     confidently wrong one a large finite loss, not ``inf`` or NaN.
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
+    * C. Szegedy, V. Vanhoucke, S. Ioffe, J. Shlens and Z. Wojna, "Rethinking the
+      Inception architecture for computer vision", CVPR 2016, 2818-2826.
 
     Examples
     --------
@@ -580,11 +631,20 @@ def softmax_cross_entropy_grad(
     ndarray
         Same shape and dtype as ``logits``.
 
+    See Also
+    --------
+    softmax_cross_entropy
+
     Notes
     -----
     For a label target the true class's entry :math:`q_{iy} - 1` is computed as
     :math:`-(1 - q_{iy})` = ``expm1(log q_iy)``, which does not cancel when
     :math:`q_{iy}` is close to 1.
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -671,6 +731,16 @@ def multilabel_cross_entropy(
     -------
     float or ndarray
 
+    See Also
+    --------
+    multilabel_cross_entropy_grad
+    binary_cross_entropy_with_logits
+
+    References
+    ----------
+    * G. Tsoumakas and I. Katakis, "Multi-label classification: an overview",
+      International Journal of Data Warehousing and Mining 3 (2007), 1-13.
+
     Examples
     --------
     >>> from xentlib import multilabel_cross_entropy
@@ -703,6 +773,15 @@ def multilabel_cross_entropy_grad(
     -------
     ndarray
         Shape ``(n_samples, n_labels)``, dtype of ``logits``.
+
+    See Also
+    --------
+    multilabel_cross_entropy
+
+    References
+    ----------
+    * I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), sec.
+      4.1 and 6.2.2.
 
     Examples
     --------
@@ -771,11 +850,21 @@ def focal_loss(y_true, logits, *, gamma=2.0, alpha=None, sample_weight=None, red
     -------
     float or ndarray
 
+    See Also
+    --------
+    focal_loss_grad
+    softmax_focal_loss : the categorical focal loss.
+
     Notes
     -----
     :math:`1 - p_t` is computed as :math:`\sigma(-z)` (for :math:`y = 1`) rather than
     as ``1 - sigmoid(z)``, so the modulating factor keeps its accuracy for
     well-classified examples, where it matters most.
+
+    References
+    ----------
+    * T.-Y. Lin, P. Goyal, R. Girshick, K. He and P. Dollár, "Focal loss for dense
+      object detection", ICCV 2017, 2980-2988.
 
     Examples
     --------
@@ -816,6 +905,15 @@ def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, sample_weight=None
     -------
     ndarray
         Same shape and dtype as ``logits``.
+
+    See Also
+    --------
+    focal_loss
+
+    References
+    ----------
+    * T.-Y. Lin, P. Goyal, R. Girshick, K. He and P. Dollár, "Focal loss for dense
+      object detection", ICCV 2017, 2980-2988.
 
     Examples
     --------
@@ -949,6 +1047,11 @@ def softmax_focal_loss_grad(
     See Also
     --------
     softmax_focal_loss, softmax_cross_entropy_grad
+
+    References
+    ----------
+    * T.-Y. Lin, P. Goyal, R. Girshick, K. He and P. Dollár, "Focal loss for dense
+      object detection", ICCV 2017, 2980-2988.
 
     Examples
     --------

@@ -308,6 +308,17 @@ class LogisticRegression(_CrossEntropyLinearModel):
     n_iter_ : int
     n_features_in_ : int
 
+    See Also
+    --------
+    SoftmaxRegression
+    binary_cross_entropy_with_logits : its loss.
+
+    References
+    ----------
+    * J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., Springer (2006).
+    * L. Bottou, F. E. Curtis and J. Nocedal, "Optimization methods for large-scale
+      machine learning", SIAM Review 60 (2018), 223-311.
+
     Examples
     --------
     >>> from sklearn.datasets import load_breast_cancer
@@ -386,6 +397,17 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
     loss_curve_ : list of float
     n_iter_ : int
     n_features_in_ : int
+
+    See Also
+    --------
+    LogisticRegression
+    softmax_cross_entropy : its loss.
+
+    References
+    ----------
+    * J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., Springer (2006).
+    * L. Bottou, F. E. Curtis and J. Nocedal, "Optimization methods for large-scale
+      machine learning", SIAM Review 60 (2018), 223-311.
 
     Examples
     --------
@@ -476,6 +498,17 @@ class MultiLabelLogisticRegression(_CrossEntropyLinearModel):
     loss_curve_ : list of float
     n_iter_ : int
     n_features_in_ : int
+
+    See Also
+    --------
+    LogisticRegression
+    multilabel_cross_entropy : its loss.
+
+    References
+    ----------
+    * G. Tsoumakas and I. Katakis, "Multi-label classification: an overview",
+      International Journal of Data Warehousing and Mining 3 (2007), 1-13.
+    * J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., Springer (2006).
 
     Examples
     --------

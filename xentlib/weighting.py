@@ -61,6 +61,15 @@ def class_weights(y, *, method="balanced", beta=0.999, n_classes=None):
     ValueError
         If a class has no sample: its weight would be infinite.
 
+    See Also
+    --------
+    class_priors
+
+    References
+    ----------
+    * Y. Cui, M. Jia, T.-Y. Lin, Y. Song and S. Belongie, "Class-balanced loss based on
+      effective number of samples", CVPR 2019, 9268-9277.
+
     Examples
     --------
     >>> from xentlib import class_weights
@@ -106,11 +115,20 @@ def smooth_labels(y_true, epsilon, n_classes=None):
     ndarray
         Probability rows, shape ``y_true.shape + (C,)`` for labels or ``y_true.shape``.
 
+    See Also
+    --------
+    softmax_cross_entropy : its ``label_smoothing`` does the same inside the loss.
+
     Notes
     -----
     Szegedy et al. (2016). The smoothed target keeps the model from driving the
     true-class logit to infinity: the best achievable loss becomes the entropy of the
     smoothed target rather than 0.
+
+    References
+    ----------
+    * C. Szegedy, V. Vanhoucke, S. Ioffe, J. Shlens and Z. Wojna, "Rethinking the
+      Inception architecture for computer vision", CVPR 2016, 2818-2826.
 
     Examples
     --------
@@ -152,6 +170,16 @@ def class_priors(y, *, n_classes=None):
     ndarray
         Shape ``(n_classes,)``, summing to 1.
 
+    See Also
+    --------
+    logit_adjustment
+    class_weights
+
+    References
+    ----------
+    * A. K. Menon, S. Jayasumana, A. S. Rawat, H. Jain, A. Veit and S. Kumar, "Long-tail
+      learning via logit adjustment", ICLR 2021.
+
     Examples
     --------
     >>> from xentlib import class_priors
@@ -181,6 +209,15 @@ def logit_adjustment(priors, *, tau=1.0):
     -------
     ndarray
         Same shape as ``priors``.
+
+    See Also
+    --------
+    class_priors
+
+    References
+    ----------
+    * A. K. Menon, S. Jayasumana, A. S. Rawat, H. Jain, A. Veit and S. Kumar, "Long-tail
+      learning via logit adjustment", ICLR 2021.
 
     Examples
     --------
