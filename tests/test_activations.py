@@ -109,3 +109,17 @@ def test_blocked_and_threaded_paths_agree_with_scipy():
     z = rng.normal(scale=10, size=(3000, 700))  # > 1e6 elements: several blocks, threads
     np.testing.assert_allclose(log_softmax(z), sc.log_softmax(z, axis=1), rtol=1e-13, atol=1e-13)
     np.testing.assert_allclose(logsumexp(z.T, axis=0), sc.logsumexp(z, axis=1), rtol=1e-14)
+
+
+def test_softmax_to_a_few_ulp_of_mpmath(rng):
+    # one softmax for the whole package: the activation, the losses' gradients, the models
+    import mpmath as mp
+    mp.mp.dps = 50
+    z = rng.normal(scale=20, size=(30, 6))
+    got = softmax(z)
+    for row, out in zip(z, got, strict=True):
+        zs = [mp.mpf(float(v)) for v in row]
+        total = mp.fsum(mp.exp(v) for v in zs)
+        exact = np.array([float(mp.exp(v) / total) for v in zs])
+        big = exact > 1e-300  # compare where the probability is a normal number
+        assert (ref.ulps(out[big], exact[big]) <= 4).all()

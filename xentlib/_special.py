@@ -121,6 +121,12 @@ def _block(z, m, l1p, top, q, start, stop):
         eb /= 1 + sb
 
 
+def softmax(z, axis=-1):
+    """The softmax along ``axis`` from :func:`log_softmax_parts`: the one softmax of
+    xentlib (the activation, the losses' gradients and the models all use it)."""
+    return log_softmax_parts(z, axis, keep_exp=True)[2][0]
+
+
 def log_softmax_parts(z, axis, *, keep_exp=False):
     """The pieces of ``log_softmax``: ``(z - m) - log1p(s)``, with ``m`` the maximum along
     ``axis`` and ``s`` the sum of the other exponentials ``exp(z_j - m)`` (the maximum's

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._special import expit, log_softmax_parts, softplus
+from ._special import softmax as _softmax
 from ._validation import as_float_array, check_axis, keeps_float16
 
 __all__ = ["sigmoid", "log_sigmoid", "softmax", "log_softmax", "logsumexp"]
@@ -209,7 +210,8 @@ def softmax(z, axis=-1):
     Notes
     -----
     The largest logit is subtracted first (Bridle, 1990; Goodfellow et al., 2016,
-    sec. 4.1), so no exponential overflows.
+    sec. 4.1), so no exponential overflows; each :math:`e^{z_j - m}` is corrected for the
+    rounding of :math:`z_j - m`, as in :func:`log_softmax`.
 
     References
     ----------
@@ -224,5 +226,4 @@ def softmax(z, axis=-1):
     """
     z = as_float_array(z, "z", min_ndim=1)
     axis = check_axis(axis, z.ndim)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    return _softmax(z, axis)

@@ -46,7 +46,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._special import expit, log_softmax_parts
+from ._special import expit, log_softmax_parts, softmax
 from .losses import _bce_logits_elementwise, _bce_logits_elementwise_grad
 from .weighting import class_weights as _balanced_class_weights
 
@@ -439,10 +439,11 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
         return self
 
     def _loss_and_dlogits(self, Z, T, s):
-        m, log1p_rest = log_softmax_parts(Z, -1)
+        m, log1p_rest, (q, _) = log_softmax_parts(Z, -1, keep_exp=True)
         logq = (Z - m) - log1p_rest
         loss = -(T * logq).sum(axis=1, keepdims=True)
-        dZ = np.exp(logq) - T
+        # q - T, with the true class's q_y - 1 as expm1(log q_y): no cancellation near 1
+        dZ = np.where(T == 1, np.expm1(logq), q - T)
         if s is not None:
             loss, dZ = loss * s[:, None], dZ * s[:, None]
         return loss, dZ
@@ -450,8 +451,7 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
     def _hessian(self, theta, Xb, s):
         n, d = Xb.shape
         k = theta.shape[1]
-        m, log1p_rest = log_softmax_parts(Xb @ theta, -1)
-        q = np.exp(Xb @ theta - m - log1p_rest)
+        q = softmax(Xb @ theta, -1)
         r = (np.ones(n) if s is None else s) / n
         # H = sum_i r_i (diag(q_i) - q_i q_i^T) kron x_i x_i^T, ordered (feature, class)
         Z = (Xb[:, :, None] * q[:, None, :]).reshape(n, d * k) * np.sqrt(r)[:, None]
@@ -469,9 +469,7 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
 
     def predict_proba(self, X):
         """Softmax probabilities, shape (n_samples, n_classes)."""
-        Z = self._logits(self._design(X))
-        m, log1p_rest = log_softmax_parts(Z, -1)
-        return np.exp(Z - m - log1p_rest)
+        return softmax(self._logits(self._design(X)), -1)
 
 
 class MultiLabelLogisticRegression(_CrossEntropyLinearModel):
