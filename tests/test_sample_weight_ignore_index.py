@@ -7,6 +7,7 @@ scipy.special.log_softmax, and scikit-learn's log_loss(sample_weight=...).
 
 import numpy as np
 import pytest
+from scipy.special import expit, log_expit
 from scipy.special import log_softmax as sp_log_softmax
 from sklearn.metrics import log_loss
 
@@ -165,25 +166,19 @@ def test_binary_sample_weight_matches_sklearn(rng):
                                rtol=1e-12, atol=0)
 
 
-def _log_expit(x):
-    from scipy.special import log_expit
-    return log_expit(x)
-
-
 def test_multilabel_and_focal_sample_weight_by_formula(rng):
-    from scipy.special import expit
     y = rng.integers(0, 2, (8, 3)).astype(float)
     z = rng.normal(scale=2, size=(8, 3))
     s = rng.uniform(0, 2, 8)
     pw = np.array([1.0, 2.0, 0.5])
-    per_sample = -(pw * y * _log_expit(z) + (1 - y) * _log_expit(-z)).sum(axis=1)
+    per_sample = -(pw * y * log_expit(z) + (1 - y) * log_expit(-z)).sum(axis=1)
     np.testing.assert_allclose(xl.multilabel_cross_entropy(y, z, pos_weight=pw, sample_weight=s),
                                (s * per_sample).sum() / s.sum(), rtol=1e-13, atol=0)
     # torchvision's sigmoid_focal_loss, elementwise, then the weighted mean over elements
     p = expit(z)
     pt = p * y + (1 - p) * (1 - y)
     at = 0.25 * y + 0.75 * (1 - y)
-    focal = -at * (1 - pt) ** 2 * (y * _log_expit(z) + (1 - y) * _log_expit(-z))
+    focal = -at * (1 - pt) ** 2 * (y * log_expit(z) + (1 - y) * log_expit(-z))
     np.testing.assert_allclose(xl.focal_loss(y, z, gamma=2.0, alpha=0.25, sample_weight=s),
                                (s[:, None] * focal).sum() / (3 * s.sum()), rtol=1e-12, atol=0)
 
@@ -297,7 +292,7 @@ def test_binary_label_smoothing_is_keras(rng, eps):
     y = rng.integers(0, 2, (6, 3)).astype(float)
     z = rng.normal(scale=2, size=(6, 3))
     y_smooth = y * (1 - eps) + 0.5 * eps  # Keras BinaryCrossentropy(label_smoothing=eps)
-    elementwise = -(y_smooth * _log_expit(z) + (1 - y_smooth) * _log_expit(-z))
+    elementwise = -(y_smooth * log_expit(z) + (1 - y_smooth) * log_expit(-z))
     np.testing.assert_allclose(xl.binary_cross_entropy_with_logits(y, z, label_smoothing=eps),
                                elementwise.mean(), rtol=1e-13, atol=0)
     np.testing.assert_allclose(xl.binary_cross_entropy(y, xl.sigmoid(z), label_smoothing=eps),

@@ -34,7 +34,8 @@ def _log_base(base, dtype):
 
 
 def _given_dtype(x):
-    return getattr(x, "dtype", None) or np.asarray(x).dtype
+    """The dtype the caller passed (a list's is what NumPy makes of it)."""
+    return x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
 
 
 def _distributions(p, q, axis):

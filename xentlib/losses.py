@@ -144,6 +144,12 @@ def _take(a, labels):
     return np.take_along_axis(a, labels[..., None], axis=-1)[..., 0]
 
 
+def _log_q_true(z, labels, m, log1p_rest):
+    """``log q_y = (z_y - m) - log1p(s)``: each sample's log-probability of its label,
+    from the parts of :func:`~xentlib._special.log_softmax_parts`."""
+    return (_take(z, labels) - m[..., 0]) - log1p_rest[..., 0]
+
+
 def _per_sample(sample_weight, keep, shape, dtype):
     """Each sample's own factor: ``sample_weight`` (default 1), and 0 where ``keep`` is
     False (an ignored label). None when every factor is 1."""
@@ -409,9 +415,7 @@ def binary_cross_entropy_with_logits_grad(
     check_reduction(reduction)
     y, z, w = _binary_inputs(y_true, logits, "logits", weight, sample_weight, label_smoothing)
     pw = _pos_weight(pos_weight, z)
-    g = _bce_logits_elementwise_grad(y, z, pw)
-    if w is not None:
-        g = w * g
+    g = _weigh(_bce_logits_elementwise_grad(y, z, pw), w)
     return g / z.dtype.type(_denominator(w, g.size, reduction))
 
 
@@ -596,7 +600,7 @@ def softmax_cross_entropy(
     m, log1p_rest = log_softmax_parts(z, -1)
     if labels is not None and eps == 0:
         # -log q_y = (m - z_y) + log1p(s): no array of log-probabilities is formed
-        loss = (m[..., 0] - _take(z, labels)) + log1p_rest[..., 0]
+        loss = -_log_q_true(z, labels, m, log1p_rest)
         if w is not None:
             loss = w[labels] * loss
     else:
@@ -659,7 +663,7 @@ def softmax_cross_entropy_grad(
     m, log1p_rest, (q, _) = log_softmax_parts(z, -1, keep_exp=True)  # q = softmax(z)
     if labels is not None and eps == 0:
         # q - one_hot(y), with the true class's q_y - 1 = expm1(log q_y) without cancellation
-        log_q_y = (_take(z, labels) - m[..., 0]) - log1p_rest[..., 0]
+        log_q_y = _log_q_true(z, labels, m, log1p_rest)
         np.put_along_axis(q, labels[..., None], np.expm1(log_q_y)[..., None], axis=-1)
         if w is not None:
             q *= w[labels][..., None]
@@ -941,16 +945,12 @@ def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, sample_weight=None
 # categorical (softmax) focal loss
 # ---------------------------------------------------------------------------
 
-def _softmax_focal_parts(y_true, logits, gamma, weight, sample_weight, ignore_index):
-    """Validated inputs, and per sample ``log q_y`` and ``u = 1 - q_y`` (from expm1)."""
-    z = as_float_array(logits, "logits", min_ndim=1)
-    labels, probs, keep = _categorical_targets(y_true, z, "logits", ignore_index)
+def _softmax_focal_inputs(y_true, logits, gamma, weight, sample_weight, ignore_index):
+    """The inputs of :func:`softmax_cross_entropy` (no smoothing), integer labels only."""
+    z, labels, _, w, s, _ = _softmax_ce_inputs(y_true, logits, weight, sample_weight, ignore_index, 0.0)
     if labels is None:
         raise ValueError("y_true: softmax_focal_loss takes integer labels, not probability rows")
-    gamma = check_scalar(gamma, "gamma", low=0.0)
-    w = _class_weight(weight, z)
-    s = _per_sample(sample_weight, keep, z.shape[:-1], z.dtype)
-    return z, labels, gamma, w, s
+    return z, labels, check_scalar(gamma, "gamma", low=0.0), w, s
 
 
 @keeps_float16("logits")
@@ -1009,9 +1009,9 @@ def softmax_focal_loss(
     True
     """
     check_reduction(reduction)
-    z, labels, gamma, w, s = _softmax_focal_parts(y_true, logits, gamma, weight, sample_weight, ignore_index)
+    z, labels, gamma, w, s = _softmax_focal_inputs(y_true, logits, gamma, weight, sample_weight, ignore_index)
     m, log1p_rest = log_softmax_parts(z, -1)
-    log_q_y = (_take(z, labels) - m[..., 0]) - log1p_rest[..., 0]
+    log_q_y = _log_q_true(z, labels, m, log1p_rest)
     loss = -(-np.expm1(log_q_y)) ** gamma * log_q_y
     if w is not None:
         loss = w[labels] * loss
@@ -1060,9 +1060,9 @@ def softmax_focal_loss_grad(
     [[-0.5, 0.5]]
     """
     check_reduction(reduction)
-    z, labels, gamma, w, s = _softmax_focal_parts(y_true, logits, gamma, weight, sample_weight, ignore_index)
+    z, labels, gamma, w, s = _softmax_focal_inputs(y_true, logits, gamma, weight, sample_weight, ignore_index)
     m, log1p_rest, (q, _) = log_softmax_parts(z, -1, keep_exp=True)
-    log_q_y = (_take(z, labels) - m[..., 0]) - log1p_rest[..., 0]
+    log_q_y = _log_q_true(z, labels, m, log1p_rest)
     u = -np.expm1(log_q_y)
     with np.errstate(divide="ignore", invalid="ignore"):
         l_over_u = np.where(u > 0, log_q_y / u, -1.0)
