@@ -121,6 +121,22 @@ def test_gd_loss_curve_decreases_and_newton_is_quadratic(breast_cancer):
     assert gap[-1] < 1e-10 and ratios[-1] < ratios[-2] < ratios[-3] and ratios[-1] < 1e-4
 
 
+def test_gd_descends_for_steps_below_two_over_L_but_not_with_momentum(breast_cancer):
+    # the docstring's claim: any step below 2/L descends (no momentum); L computed here
+    # independently, lambda_max(X^T X) / (4 n) + alpha with the column of ones
+    X, y = breast_cancer
+    Xb = np.hstack([X, np.ones((X.shape[0], 1))])
+    L = np.linalg.eigvalsh(Xb.T @ Xb).max() / (4 * X.shape[0]) + 1e-2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = LogisticRegression(solver="gd", learning_rate=1.95 / L, max_iter=200,
+                                   tol=0.0).fit(X, y)
+        heavy = LogisticRegression(solver="gd", learning_rate=1.0 / L, momentum=0.9,
+                                   max_iter=200, tol=0.0).fit(X, y)
+    assert np.all(np.diff(plain.loss_curve_) <= 1e-15)
+    assert np.any(np.diff(heavy.loss_curve_) > 1e-12)  # momentum: no descent guarantee
+
+
 def test_momentum_speeds_up_gd(breast_cancer):
     X, y = breast_cancer
     plain = LogisticRegression(solver="gd", tol=1e-4, max_iter=100_000).fit(X, y)

@@ -12,7 +12,7 @@ objective divided by ``C n``.
 
 * :class:`LogisticRegression`: two classes, one sigmoid, binary cross-entropy.
 * :class:`SoftmaxRegression`: :math:`C` classes, softmax, categorical cross-entropy.
-* :class:`MultiLabelLogisticRegression`: :math:`L` labels, one sigmoid each, the
+* :class:`MultiLabelLogisticRegression`: :math:`K` labels, one sigmoid each, the
   multi-label cross-entropy (a sum of binary cross-entropies).
 
 Three solvers, chosen with ``solver``:
@@ -282,8 +282,10 @@ class LogisticRegression(_CrossEntropyLinearModel):
         ``sklearn.linear_model.LogisticRegression(C=C)``.
     solver : {"newton", "gd", "sgd"}, default "newton"
     learning_rate : "auto" or float, default "auto"
-        Step of "gd" and "sgd" ("auto": the reciprocal of a bound on the gradient's
-        Lipschitz constant, which guarantees descent for "gd").
+        Step of "gd" and "sgd" ("auto": 1/L, the reciprocal of a bound L on the
+        gradient's Lipschitz constant). Any fixed step below 2/L guarantees that
+        "gd" *without* momentum decreases the objective at every step; with
+        ``momentum > 0`` the objective may rise at some steps.
     momentum : float in [0, 1), default 0.0
         Heavy-ball momentum of "gd" and "sgd".
     batch_size : int, default 32
