@@ -1,9 +1,12 @@
 """Speed, memory and accuracy of xentlib's losses against the alternatives, in one run.
 
-Usage: python benchmarks/bench_losses.py [--quick]   (or `make bench`)
+Usage: python benchmarks/bench_losses.py [--quick] [--out PATH]   (or `make bench`)
 
 Speed: each implementation's median time over several repeats, as a ratio to
-xentlib's (> 1: slower than xentlib), for binary cross-entropy with logits and
+xentlib's (> 1: slower than xentlib), with the spread of that ratio: the repeats are
+interleaved (every implementation runs once per repeat, in a rotating order), each
+repeat gives a paired ratio time / xentlib's time, and the smallest and largest of
+these paired ratios are recorded ("ratio_range"), for binary cross-entropy with logits and
 softmax cross-entropy, value and gradient, float64 and float32, over a range of
 sizes. The alternatives are what a reader would reach for: scipy.special,
 sklearn.metrics.log_loss (given probabilities), the naive NumPy formulas of the
@@ -128,14 +131,20 @@ if torch is not None:
 # speed and memory
 # --------------------------------------------------------------------------- #
 
-def median_seconds(fn, y, z, repeats):
-    fn(y, z)  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(y, z)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+def interleaved_seconds(impls, y, z, repeats):
+    """Times of every implementation, ``repeats`` each, interleaved: in repeat k each
+    implementation runs once, in an order rotated by k, so that a slow spell of the
+    machine hits all of them alike and the paired ratios of repeat k are comparable."""
+    names = list(impls)
+    for fn in impls.values():
+        fn(y, z)  # warm-up
+    times = {name: [] for name in names}
+    for k in range(repeats):
+        for name in names[k % len(names):] + names[:k % len(names)]:
+            start = time.perf_counter()
+            impls[name](y, z)
+            times[name].append(time.perf_counter() - start)
+    return {name: np.array(t) for name, t in times.items()}
 
 
 def peak_extra_memory(fn, y, z):
@@ -175,13 +184,19 @@ def speed(quick):
 def _time_case(kind, size, dtype, impls, y, z, repeats):
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        seconds = {name: median_seconds(fn, y, z, repeats) for name, fn in impls.items()}
+        times = interleaved_seconds(impls, y, z, repeats)
         memory = peak_extra_memory(impls["xentlib"], y, z)
-    row = {"case": kind, "size": size, "dtype": np.dtype(dtype).name,
-           "xentlib_ms": seconds["xentlib"] * 1e3,
-           "ratio": {k: v / seconds["xentlib"] for k, v in seconds.items() if k != "xentlib"},
+    ours = times["xentlib"]
+    row = {"case": kind, "size": size, "dtype": np.dtype(dtype).name, "repeats": repeats,
+           "xentlib_ms": float(np.median(ours)) * 1e3,
+           "ratio": {k: float(np.median(t) / np.median(ours))
+                     for k, t in times.items() if k != "xentlib"},
+           # the smallest and largest paired ratio over the interleaved repeats
+           "ratio_range": {k: [float((t / ours).min()), float((t / ours).max())]
+                           for k, t in times.items() if k != "xentlib"},
            "xentlib_peak_memory_x_logits": memory}
-    ratios = " ".join(f"{k} {v:6.2f}x" for k, v in row["ratio"].items())
+    ratios = " ".join(f"{k} {v:6.2f}x [{row['ratio_range'][k][0]:.2f}-{row['ratio_range'][k][1]:.2f}]"
+                      for k, v in row["ratio"].items())
     print(f"{kind:20s} {size:>12s} {row['dtype']:8s} xentlib {row['xentlib_ms']:9.2f} ms | "
           f"{ratios} | peak memory {memory:4.2f}x logits", flush=True)
     return row
@@ -192,8 +207,10 @@ def _time_case(kind, size, dtype, impls, y, z, repeats):
 # --------------------------------------------------------------------------- #
 
 def mp_softmax_ce(row, label):
+    # log1p of the other classes' share: exact to the working precision even when the
+    # loss is far below 10**-60 (log of a sum near 1 would round it away)
     zs = [mp.mpf(float(v)) for v in row]
-    return mp.log(mp.fsum(mp.exp(v) for v in zs)) - zs[label]
+    return mp.log1p(mp.fsum(mp.exp(v - zs[label]) for j, v in enumerate(zs) if j != label))
 
 
 def mp_bce_logits(y, z):
@@ -356,18 +373,32 @@ def targets(speed_rows, accuracy_rows):
     return out
 
 
+def _threads():
+    """The thread counts the timings ran with (BLAS/OpenMP pools, PyTorch's intra-op)."""
+    try:
+        from threadpoolctl import threadpool_info
+        pools = {f"{p['internal_api']}": p["num_threads"] for p in threadpool_info()}
+    except ImportError:
+        pools = {}
+    if torch is not None:
+        pools["torch"] = torch.get_num_threads()
+    return pools
+
+
 def main(argv):
     quick = "--quick" in argv
+    out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else RESULTS
     info = {
         "date": datetime.date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
         "python": platform.python_version(), "numpy": np.__version__,
         "scipy": scipy.__version__, "scikit-learn": sklearn.__version__,
         "torch": None if torch is None else torch.__version__,
-        "quick": quick,
+        "quick": quick, "threads": _threads(),
     }
     print(" ".join(f"{k}: {v}" for k, v in info.items()))
-    print("\n== speed: time of each implementation / time of xentlib (median of repeats) ==")
+    print("\n== speed: time of each implementation / time of xentlib "
+          "(median of interleaved repeats) ==")
     speed_rows = speed(quick)
     print("\n== accuracy against 60-digit mpmath, elementwise ==")
     accuracy_rows = accuracy()
@@ -376,10 +407,10 @@ def main(argv):
     for t in target_rows:
         mark = {True: "met", False: "NOT MET", None: "not measured"}[t["met"]]
         print(f"{t['target']:64s} {t['measured']:>30s}  {mark}")
-    RESULTS.write_text(json.dumps({"info": info, "speed": speed_rows,
+    out.write_text(json.dumps({"info": info, "speed": speed_rows,
                                    "accuracy": accuracy_rows, "targets": target_rows},
                                   indent=1) + "\n")
-    print(f"\nwrote {RESULTS}")
+    print(f"\nwrote {out}")
     return 0
 
 
