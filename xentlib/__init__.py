@@ -5,9 +5,11 @@ importable from ``xentlib`` directly.
 """
 
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax
+from .calibration import expected_calibration_error, fit_temperature, reliability_curve
 from .datasets import load_digit_attributes, subsample_class
 from .gradcheck import check_grad
 from .information import cross_entropy, entropy, kl_divergence
+from .language import NGramModel, arithmetic_decode, arithmetic_encode, quantize_probabilities
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -53,9 +55,16 @@ __all__ = [
     "class_priors",
     "logit_adjustment",
     "check_grad",
+    "reliability_curve",
+    "expected_calibration_error",
+    "fit_temperature",
     "LogisticRegression",
     "SoftmaxRegression",
     "MultiLabelLogisticRegression",
     "load_digit_attributes",
     "subsample_class",
+    "NGramModel",
+    "quantize_probabilities",
+    "arithmetic_encode",
+    "arithmetic_decode",
 ]
