@@ -8,6 +8,8 @@
 #   make test-book      strict book build;  make test-site  browser test of the book it builds
 #   make test-pip       the pip / Colab route: a bare venv, `pip install .[notebooks]`,
 #                       every chapter notebook run from an empty folder
+#   make pdf            the printed book: _build/pdf/book.pdf and book-student.pdf (needs TeX)
+#   make test-pdf       make pdf and check both PDFs (says so and skips where TeX is absent)
 #   make execute        re-run every chapter notebook in place (refreshes committed outputs)
 #   make lock           regenerate requirements.txt from requirements.in (UPGRADE=name ...)
 #   make lab            JupyterLab with jupyterlab-myst, on the chapters
@@ -32,7 +34,7 @@ CHECK_PYTHON = import sys; sys.exit(0 if sys.version_info >= ($(subst .,$(comma)
 comma := ,
 export PYTHONHASHSEED := 0
 
-.PHONY: install book test test-lib test-notebooks test-portable test-book test-site test-pip \
+.PHONY: install book test test-lib test-notebooks test-portable test-book test-site test-pip pdf test-pdf \
         execute student lint serve bench mutation lock lab print-notebooks clean
 
 install: $(STAMP)
@@ -49,11 +51,14 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --keep-going
+	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null; then \
+	  $(BIN)/python tools/build_pdf.py; \
+	else echo "make book: TeX is not installed, so the site's PDF links lead nowhere (see the README)."; fi
 
-test: lint test-lib test-notebooks test-portable test-book test-site test-pip
+test: lint test-lib test-notebooks test-portable test-book test-pdf test-site test-pip
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --ignore=tests/site --ignore=tests/test_pip_route.py
+	$(BIN)/python -m pytest -n 2 --ignore=tests/site --ignore=tests/pdf --ignore=tests/test_pip_route.py
 
 test-notebooks: $(STAMP)
 	$(BIN)/python tools/numeric_path.py
@@ -71,6 +76,16 @@ test-book: $(STAMP)
 
 test-site: test-book
 	$(BIN)/python -m pytest tests/site
+
+# the printed book; after test-book, whose HTML build fills the execution cache it reuses
+pdf: $(STAMP)
+	$(BIN)/python tools/build_pdf.py
+
+test-pdf: $(STAMP) | test-book
+	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null; then \
+	  $(MAKE) --no-print-directory pdf && $(BIN)/python -m pytest -p no:xdist tests/pdf; \
+	else echo "test-pdf: TeX (xelatex, latexmk) is not installed: the PDF is not built or checked." \
+	  "The README lists the Debian packages."; fi
 
 test-pip: $(STAMP)
 	$(BIN)/python -m pytest tests/test_pip_route.py
