@@ -38,6 +38,8 @@ from sphinx_exercise.nodes import exercise_enumerable_node, solution_node
 HERE = Path(__file__).resolve().parent
 
 CJK_PREAMBLE = r"""
+% a character that no font has is an error, not a silent gap (tests/pdf reads the log)
+\tracinglostchars=2
 \usepackage{xeCJK}
 \setCJKmainfont{Noto Serif CJK SC}
 \setCJKsansfont{Noto Sans CJK SC}

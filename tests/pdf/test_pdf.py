@@ -79,6 +79,12 @@ def test_no_unresolved_reference(edition):
     assert not re.search(r"Citation `[^']*' on page \d+ undefined", log)
 
 
+def test_no_character_is_missing_from_the_fonts(edition):
+    # the preamble sets \tracinglostchars=2: a glyph no font has is logged, not dropped
+    log = (EDITIONS[edition] / "book.log").read_text(errors="replace")
+    assert not re.findall(r"Missing character: There is no .*", log)
+
+
 def test_every_font_is_embedded(edition):
     rows = run("pdffonts", str(PDF / edition)).splitlines()[2:]
     assert rows
