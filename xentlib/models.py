@@ -46,8 +46,8 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._kernels import sigmoid_ce
 from ._special import expit, log_softmax_parts, softmax
-from .losses import _bce_logits_elementwise, _bce_logits_elementwise_grad
 from .weighting import class_weights as _balanced_class_weights
 
 __all__ = ["LogisticRegression", "SoftmaxRegression", "MultiLabelLogisticRegression"]
@@ -58,8 +58,7 @@ _DEFAULT_MAX_ITER = {"newton": 100, "gd": 10_000, "sgd": 200}
 def _sigmoid_loss_and_dlogits(Z, T, s):
     """Elementwise binary cross-entropy of logits Z against targets T, and its derivative
     (1 - T) sigma(Z) - T sigma(-Z), both times the weights s (broadcast) if given."""
-    loss = _bce_logits_elementwise(T, Z, None)
-    dZ = _bce_logits_elementwise_grad(T, Z, None)
+    loss, dZ = sigmoid_ce(T, Z)
     if s is not None:
         loss, dZ = loss * s, dZ * s
     return loss, dZ
