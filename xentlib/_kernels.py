@@ -34,10 +34,12 @@ import os
 
 import numpy as np
 
-from ._special import _pool, expit_pair, log_softmax_parts
+from ._special import _PARALLEL_MIN, _pool, expit_pair, log_softmax_parts
 
-_BLOCK = 1 << 14  # elements per block of the elementwise kernels (128 KiB of float64)
-_PARALLEL_MIN = 1 << 17  # inputs at least this large are split over threads
+# elements per block of the elementwise kernels (512 KiB of float64): the fastest of
+# 2**13 .. 2**20 measured on 10**6 logits; inputs of at least _PARALLEL_MIN elements
+# (as for the log-softmax engine) are spread over threads
+_BLOCK = 1 << 16
 
 
 def _blocked(work, size):
@@ -68,25 +70,29 @@ def _sigmoid_ce_block(y, z, pw, loss, g):
     np.negative(e, out=e)
     np.exp(e, out=e)
     if loss is not None:
-        t = np.log1p(e)
-        relu = np.maximum(z, 0)
+        t = np.log1p(e, out=e if g is None else None)
         if pw is None:
-            np.subtract(relu, np.multiply(y, z), out=loss)
+            np.maximum(z, 0, out=loss)
+            loss -= y * z
             loss += t
         else:
+            relu = np.maximum(z, 0)
             loss[...] = pw * y * (relu - z + t) + (1 - y) * (relu + t)
     if g is not None:
+        # the numerators [1 or e] and [e or 1] as max(e, z >= 0) and max(e, z < 0): the
+        # same numbers as np.where(z >= 0, 1, e) (e <= 1), several times faster
         d = 1 + e
         positive = z >= 0
-        sig = np.where(positive, 1, e)
+        sig = np.maximum(e, positive)
         sig /= d
-        sig_neg = np.where(positive, e, 1)
-        sig_neg /= d
-        np.multiply(y, sig_neg, out=sig_neg)  # the positive term, y sigma(-z) (times pw)
+        np.maximum(e, ~positive, out=e)
+        e /= d  # sigma(-z)
+        e *= y  # the positive term, y sigma(-z) (times pw)
         if pw is not None:
-            sig_neg *= pw
-        np.multiply(1 - y, sig, out=g)
-        g -= sig_neg
+            e *= pw
+        np.subtract(1, y, out=d)
+        np.multiply(d, sig, out=g)
+        g -= e
 
 
 def sigmoid_ce(y, z, pw=None, *, value=True, grad=True):

@@ -53,9 +53,13 @@ def xlog1py(x, y):
 
 
 def expit(z):
-    """The logistic sigmoid from ``exp(-|z|)``: no overflow, full accuracy in both tails."""
+    """The logistic sigmoid from ``exp(-|z|)``: no overflow, full accuracy in both tails.
+
+    The numerator ``[1 if z >= 0 else e]`` is ``max(e, z >= 0)`` (as ``e <= 1``): the
+    same numbers as ``np.where``, which is several times slower with a scalar branch.
+    """
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1, e) / (1 + e)
+    return np.maximum(e, z >= 0) / (1 + e)
 
 
 def expit_pair(z):
@@ -63,7 +67,7 @@ def expit_pair(z):
     e = np.exp(-np.abs(z))
     d = 1 + e
     positive = z >= 0
-    return np.where(positive, 1, e) / d, np.where(positive, e, 1) / d
+    return np.maximum(e, positive) / d, np.maximum(e, ~positive) / d
 
 
 _BLOCK = 1 << 15  # elements per block of rows: small enough to stay in cache
