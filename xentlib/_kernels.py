@@ -210,7 +210,7 @@ def softmax_ce(z, labels, probs, w, eps, *, value=True, grad=True):
     log-probabilities is formed.
     """
     if grad:
-        m, log1p_rest, (q, _) = log_softmax_parts(z, -1, keep_exp=True)  # q = softmax(z)
+        m, log1p_rest, q = log_softmax_parts(z, -1, keep_exp=True)  # q = softmax(z)
     else:
         m, log1p_rest = log_softmax_parts(z, -1)
     loss = g = None
@@ -253,7 +253,7 @@ def softmax_focal(z, labels, gamma, w, *, value=True, grad=True):
     :math:`w_y F (q - e_y)`, :math:`F = u^\gamma (1 - \gamma q_y \log(q_y) / u)`
     (:math:`\log(q_y)/u \to -1` as :math:`u \to 0`)."""
     if grad:
-        m, log1p_rest, (q, _) = log_softmax_parts(z, -1, keep_exp=True)
+        m, log1p_rest, q = log_softmax_parts(z, -1, keep_exp=True)
     else:
         m, log1p_rest = log_softmax_parts(z, -1)
     log_q_y = log_q_true(z, labels, m, log1p_rest)

@@ -184,7 +184,7 @@ def check_labels(y, name, n_classes=None):
         raise ValueError(
             f"{name} holds label {arr.max()!r}, out of range for {n_classes} classes"
         )
-    return arr.astype(np.intp)
+    return arr.astype(np.intp, copy=False)  # no copy of labels that are intp already
 
 
 def check_weight(weight, name, shape, dtype):

@@ -438,7 +438,7 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
         return self
 
     def _loss_and_dlogits(self, Z, T, s):
-        m, log1p_rest, (q, _) = log_softmax_parts(Z, -1, keep_exp=True)
+        m, log1p_rest, q = log_softmax_parts(Z, -1, keep_exp=True)
         logq = (Z - m) - log1p_rest
         loss = -(T * logq).sum(axis=1, keepdims=True)
         # q - T, with the true class's q_y - 1 as expm1(log q_y): no cancellation near 1
