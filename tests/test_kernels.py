@@ -174,3 +174,21 @@ def test_softmax_focal_bit_identical_to_the_whole_array_formula(gamma, dtype):
     np.put_along_axis(q, labels[:, None], -u[:, None], axis=-1)
     _same(xl.softmax_focal_loss(labels, z, gamma=gamma, reduction="none"), loss)
     _same(xl.softmax_focal_loss_grad(labels, z, gamma=gamma, reduction="sum"), q * factor[:, None])
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_softmax_regression_uses_the_kernel_bit_identical_to_its_former_formula(weighted):
+    # SoftmaxRegression's own q - T (with expm1 at the true class) before it used the kernel
+    rng = np.random.default_rng(13)
+    Z = rng.normal(scale=15, size=(200, 5))
+    T = np.eye(5)[rng.integers(0, 5, size=200)]
+    s = rng.uniform(0, 3, size=200) if weighted else None
+    m, l1p, q = log_softmax_parts(Z, -1, keep_exp=True)
+    logq = (Z - m) - l1p
+    loss = -(T * logq).sum(axis=1, keepdims=True)
+    dZ = np.where(T == 1, np.expm1(logq), q - T)
+    if s is not None:
+        loss, dZ = loss * s[:, None], dZ * s[:, None]
+    got_loss, got_dZ = xl.SoftmaxRegression()._loss_and_dlogits(Z, T, s)
+    _same(got_loss, loss)
+    _same(got_dZ, dZ)

@@ -46,8 +46,8 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._kernels import sigmoid_ce
-from ._special import expit, log_softmax_parts, softmax
+from ._kernels import sigmoid_ce, softmax_ce
+from ._special import expit, softmax
 from .weighting import class_weights as _balanced_class_weights
 
 __all__ = ["LogisticRegression", "SoftmaxRegression", "MultiLabelLogisticRegression"]
@@ -438,11 +438,10 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
         return self
 
     def _loss_and_dlogits(self, Z, T, s):
-        m, log1p_rest, q = log_softmax_parts(Z, -1, keep_exp=True)
-        logq = (Z - m) - log1p_rest
-        loss = -(T * logq).sum(axis=1, keepdims=True)
-        # q - T, with the true class's q_y - 1 as expm1(log q_y): no cancellation near 1
-        dZ = np.where(T == 1, np.expm1(logq), q - T)
+        # T is one-hot: the losses' softmax cross-entropy kernel, with the labels (its
+        # gradient q - T takes the true class's q_y - 1 as expm1(log q_y))
+        loss, dZ = softmax_ce(Z, T.argmax(axis=1), None, None, 0.0)
+        loss = loss[:, None]
         if s is not None:
             loss, dZ = loss * s[:, None], dZ * s[:, None]
         return loss, dZ
