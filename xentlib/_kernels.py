@@ -9,18 +9,12 @@ the half that is computed is the same, bit for bit, whether the other is compute
 not. Weights per sample and the reduction are the caller's job
 (``losses._finish_value`` and ``losses._finish_grad``: "mean" is decided there, once).
 
-===================  ==========================================  ======================
-kernel               value (unreduced)                            gradient
-===================  ==========================================  ======================
-:func:`sigmoid_ce`   per element,                                 per element,
-                     :math:`\beta y\,\mathrm{sp}(-z) + (1-y)\,     :math:`(1-y)\sigma(z)
-                     \mathrm{sp}(z)`                              - \beta y \sigma(-z)`
-:func:`multilabel_ce`  per sample, summed over the labels         per element
-:func:`sigmoid_focal`  per element, :math:`\alpha_t m^\gamma       per element
-                     \ell^{CE}`, :math:`m = 1 - p_t`
-:func:`softmax_ce`   per sample, :math:`-\sum_c a_c \log q_c`     :math:`A q - a`, rows
-:func:`softmax_focal`  per sample, :math:`-w_y u^\gamma \log q_y`  :math:`F (q - e_y)`
-===================  ==========================================  ======================
+* :func:`sigmoid_ce`: binary cross-entropy from logits, per element;
+* :func:`multilabel_ce`: the same summed over the labels, per sample (gradient per element);
+* :func:`sigmoid_focal`: the binary focal loss, per element;
+* :func:`softmax_ce`: softmax cross-entropy (labels or probability rows, class
+  weights, label smoothing), per sample (gradient rows);
+* :func:`softmax_focal`: the categorical focal loss, per sample (gradient rows).
 
 The sigmoid kernels work through the data in blocks of :data:`_BLOCK` elements
 (the temporaries stay in cache and are one block's size), spread over threads for
