@@ -30,10 +30,11 @@ import numpy as np
 
 from ._special import _PARALLEL_MIN, _pool, expit_pair, log_softmax_parts
 
-# elements per block of the elementwise kernels (512 KiB of float64): the fastest of
-# 2**13 .. 2**20 measured on 10**6 logits; inputs of at least _PARALLEL_MIN elements
+# elements per block of the elementwise kernels (256 KiB of float64): 2**14 .. 2**16
+# ran within 5% of each other on 10**6 logits, and this one keeps the temporaries
+# of 10**5 logits below the logits' size; inputs of at least _PARALLEL_MIN elements
 # (as for the log-softmax engine) are spread over threads
-_BLOCK = 1 << 16
+_BLOCK = 1 << 15
 
 
 def _blocked(work, size):
