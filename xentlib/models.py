@@ -36,7 +36,6 @@ iteration (epoch for "sgd"), ``n_iter_`` the number of iterations run.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
@@ -48,6 +47,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._kernels import sigmoid_ce, softmax_ce
 from ._special import expit, softmax
+from ._validation import check_integer, check_scalar
 from .weighting import class_weights as _balanced_class_weights
 
 __all__ = ["LogisticRegression", "SoftmaxRegression", "MultiLabelLogisticRegression"]
@@ -96,24 +96,17 @@ class _CrossEntropyLinearModel(ClassifierMixin, BaseEstimator):
     # -- parameters ---------------------------------------------------------
 
     def _check_params(self):
+        """The hyper-parameters, checked with xentlib's own validators; returns max_iter."""
         if self.solver not in _DEFAULT_MAX_ITER:
             raise ValueError(f"solver must be 'newton', 'gd' or 'sgd', got {self.solver!r}")
-        for name in ("alpha", "momentum", "tol"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name} must be a non-negative number, got {value!r}")
-        if self.momentum >= 1:
-            raise ValueError(f"momentum must be < 1, got {self.momentum!r}")
-        lr = self.learning_rate
-        if not (lr == "auto" or (isinstance(lr, numbers.Real) and not isinstance(lr, bool)
-                                 and lr > 0)):
-            raise ValueError(f"learning_rate must be 'auto' or a positive number, got {lr!r}")
-        if not isinstance(self.batch_size, numbers.Integral) or self.batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        check_scalar(self.alpha, "alpha", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.momentum, "momentum", low=0.0, high=1.0, high_open=True)
+        if not (isinstance(self.learning_rate, str) and self.learning_rate == "auto"):
+            check_scalar(self.learning_rate, "learning_rate", low=0.0, low_open=True)
+        check_integer(self.batch_size, "batch_size", low=1)
         max_iter = _DEFAULT_MAX_ITER[self.solver] if self.max_iter is None else self.max_iter
-        if not isinstance(max_iter, numbers.Integral) or max_iter < 1:
-            raise ValueError(f"max_iter must be a positive integer, got {self.max_iter!r}")
-        return int(max_iter)
+        return check_integer(max_iter, "max_iter", low=1)
 
     # -- the objective ----------------------------------------------------------
 
