@@ -192,3 +192,28 @@ def test_softmax_regression_uses_the_kernel_bit_identical_to_its_former_formula(
     got_loss, got_dZ = xl.SoftmaxRegression()._loss_and_dlogits(Z, T, s)
     _same(got_loss, loss)
     _same(got_dZ, dZ)
+
+
+def test_focal_gradients_are_finite_and_silent_where_the_modulating_factor_underflows():
+    # 1 - p_t rounds to 0 (binary: sigma(-800); softmax: q_y rounds to 1, u = 0): the
+    # 0/0 of the limit terms is guarded, so no NaN and no floating-point warning
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for gamma in (0.0, 0.5, 2.0):
+            g = xl.focal_loss_grad([1.0, 0.0], [800.0, -800.0], gamma=gamma, reduction="sum")
+            assert np.all(np.isfinite(g))
+            g = xl.softmax_focal_loss_grad([0, 1], [[800.0, 0.0], [0.0, 60.0]], gamma=gamma,
+                                           reduction="sum")
+            assert np.all(np.isfinite(g)) and np.all(np.abs(g) < 1e-20)
+
+
+def test_softmax_focal_classes_on_the_last_axis_of_3d_logits():
+    rng = np.random.default_rng(17)
+    z = rng.normal(scale=3, size=(4, 5, 3))
+    labels = rng.integers(0, 3, size=(4, 5))
+    for fn, reduction in ((xl.softmax_focal_loss, "none"), (xl.softmax_focal_loss_grad, "sum")):
+        flat = fn(labels.reshape(-1), z.reshape(-1, 3), gamma=2.0, reduction=reduction)
+        got = fn(labels, z, gamma=2.0, reduction=reduction)
+        _same(got.reshape(flat.shape), flat)
