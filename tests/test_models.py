@@ -148,7 +148,11 @@ def test_momentum_speeds_up_gd(breast_cancer):
     "params, match",
     [
         ({"solver": "lbfgs"}, "solver must be"),
-        ({"alpha": -1.0}, "alpha must be a non-negative"),
+        ({"alpha": -1.0}, "alpha must be >= 0"),
+        ({"tol": float("inf")}, "tol must be finite"),
+        ({"momentum": -0.5}, "momentum must be >= 0"),
+        ({"learning_rate": "fast"}, "learning_rate must be a real number"),
+        ({"batch_size": 2.0}, "batch_size must be an integer"),
         ({"momentum": 1.0}, "momentum must be < 1"),
         ({"learning_rate": 0}, "learning_rate must be"),
         ({"batch_size": 0}, "batch_size must be"),

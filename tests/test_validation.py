@@ -100,3 +100,22 @@ def test_float_dtype_and_compute_dtype():
     assert v.float_dtype(np.ones(2, np.float32), [1.0]) == np.float64
     assert v.float_dtype(np.ones(2, np.longdouble)) == np.longdouble
     assert v.float_dtype(np.ones(2, int)) == np.float64
+
+
+@pytest.mark.parametrize(
+    "value, kw, match",
+    [
+        (True, {}, "n must be an integer, got True"),
+        (2.0, {}, "n must be an integer, got 2.0"),
+        ("3", {}, "n must be an integer, got '3'"),
+        (0, {"low": 1}, "n must be an integer >= 1, got 0"),
+    ],
+)
+def test_check_integer_messages(value, kw, match):
+    with pytest.raises(ValueError, match=f"^{re.escape(match)}$"):
+        v.check_integer(value, "n", **kw)
+
+
+def test_check_integer_returns_an_int():
+    out = v.check_integer(np.int64(5), "n", low=5)
+    assert out == 5 and type(out) is int

@@ -165,6 +165,18 @@ def check_scalar(value, name, *, low=None, high=None, low_open=False, high_open=
     return value
 
 
+def check_integer(value, name, *, low=None):
+    """Raise unless ``value`` is an integer (not a bool), at least ``low`` when given.
+
+    Returns it as an ``int``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if low is not None and value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
 def check_labels(y, name, n_classes=None):
     """Integer class labels: integral values, >= 0 and < ``n_classes`` when given.
 
@@ -184,7 +196,7 @@ def check_labels(y, name, n_classes=None):
         raise ValueError(
             f"{name} holds label {arr.max()!r}, out of range for {n_classes} classes"
         )
-    return arr.astype(np.intp)
+    return arr.astype(np.intp, copy=False)  # no copy of labels that are intp already
 
 
 def check_weight(weight, name, shape, dtype):

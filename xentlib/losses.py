@@ -25,7 +25,8 @@ import numbers
 
 import numpy as np
 
-from ._special import expit, expit_pair, log1p_exp_neg_abs, log_softmax_parts, xlog1py, xlogy
+from . import _kernels
+from ._special import xlog1py, xlogy
 from ._validation import (
     as_float_array,
     check_distribution,
@@ -139,17 +140,6 @@ def _class_weight(weight, pred):
     return check_weight(weight, "weight", (pred.shape[-1],), pred.dtype)
 
 
-def _take(a, labels):
-    """``a[..., labels]`` row by row."""
-    return np.take_along_axis(a, labels[..., None], axis=-1)[..., 0]
-
-
-def _log_q_true(z, labels, m, log1p_rest):
-    """``log q_y = (z_y - m) - log1p(s)``: each sample's log-probability of its label,
-    from the parts of :func:`~xentlib._special.log_softmax_parts`."""
-    return (_take(z, labels) - m[..., 0]) - log1p_rest[..., 0]
-
-
 def _per_sample(sample_weight, keep, shape, dtype):
     """Each sample's own factor: ``sample_weight`` (default 1), and 0 where ``keep`` is
     False (an ignored label). None when every factor is 1."""
@@ -197,6 +187,23 @@ def _reduce(values, reduction, denominator):
         return values
     total = values.sum()
     return total if reduction == "sum" else total / denominator
+
+
+def _finish_value(loss, s, sw, reduction):
+    """A kernel's unreduced loss, weighed by ``s`` (per sample or element) and reduced;
+    "mean" divides by the sum of the weights ``sw`` (or the number of terms)."""
+    loss = _weigh(loss, s)
+    return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
+
+
+def _finish_grad(g, s, sw, n, reduction):
+    """A kernel's gradient (a fresh array), weighed by ``s`` and divided, in place, by
+    the denominator of "mean" (``n`` terms, or the sum of the weights ``sw``)."""
+    g = _weigh(g, s)
+    denominator = _denominator(sw, n, reduction)
+    if reduction == "mean":  # "sum" and "none" divide by 1: nothing to do
+        g /= g.dtype.type(denominator)
+    return g
 
 
 # ---------------------------------------------------------------------------
@@ -272,37 +279,6 @@ def binary_cross_entropy(
     return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
 
 
-def _bce_logits_elementwise(y, z, pw):
-    """pw·y·softplus(-z) + (1 - y)·softplus(z): -[pw y log σ(z) + (1-y) log σ(-z)].
-
-    With t = log1p(exp(-|z|)), softplus(z) = max(z, 0) + t and softplus(-z) =
-    max(z, 0) - z + t (exactly: max(-z, 0) = max(z, 0) - z in floating point), so
-    without pos_weight the loss is max(z, 0) - y z + t, three passes over the data.
-    """
-    t = log1p_exp_neg_abs(z)
-    relu = np.maximum(z, 0)
-    if pw is None:
-        loss = relu - y * z
-        loss += t
-        return loss
-    return pw * y * (relu - z + t) + (1 - y) * (relu + t)
-
-
-def _bce_logits_elementwise_grad(y, z, pw):
-    """d/dz of the above: (1 - y)·σ(z) - pw·y·σ(-z) (= σ(z) - y when pw = 1).
-
-    Written with σ(-z) rather than 1 - σ(z), so that a confident correct prediction
-    keeps its tiny gradient instead of rounding it to 0.
-    """
-    sig, sig_neg = expit_pair(z)
-    pos = y * sig_neg
-    if pw is not None:
-        pos *= pw
-    g = (1 - y) * sig
-    g -= pos
-    return g
-
-
 @keeps_float16("logits")
 def binary_cross_entropy_with_logits(
     y_true, logits, *, weight=None, sample_weight=None, pos_weight=None, label_smoothing=0.0,
@@ -370,9 +346,8 @@ def binary_cross_entropy_with_logits(
     """
     check_reduction(reduction)
     y, z, w = _binary_inputs(y_true, logits, "logits", weight, sample_weight, label_smoothing)
-    pw = _pos_weight(pos_weight, z)
-    loss = _weigh(_bce_logits_elementwise(y, z, pw), w)
-    return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
+    loss, _ = _kernels.sigmoid_ce(y, z, _pos_weight(pos_weight, z), grad=False)
+    return _finish_value(loss, w, w, reduction)
 
 
 @keeps_float16("logits")
@@ -414,9 +389,8 @@ def binary_cross_entropy_with_logits_grad(
     """
     check_reduction(reduction)
     y, z, w = _binary_inputs(y_true, logits, "logits", weight, sample_weight, label_smoothing)
-    pw = _pos_weight(pos_weight, z)
-    g = _weigh(_bce_logits_elementwise_grad(y, z, pw), w)
-    return g / z.dtype.type(_denominator(w, g.size, reduction))
+    _, g = _kernels.sigmoid_ce(y, z, _pos_weight(pos_weight, z), value=False)
+    return _finish_grad(g, w, w, g.size, reduction)
 
 
 # ---------------------------------------------------------------------------
@@ -488,7 +462,7 @@ def categorical_cross_entropy(
         q = np.clip(q, eps, 1 - eps)
     if labels is not None:
         with np.errstate(divide="ignore"):
-            loss = -np.log(_take(q, labels))
+            loss = -np.log(_kernels.take(q, labels))
         if w is not None:
             loss = w[labels] * loss
     else:
@@ -497,24 +471,6 @@ def categorical_cross_entropy(
     loss = _weigh(loss, s)
     sw = _sample_weights(labels, probs, w, s)
     return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
-
-
-def _softmax_ce_coefficients(labels, probs, w, eps, shape, dtype):
-    """The per-class coefficients a_ic of the loss -sum_c a_ic log q_ic.
-
-    a = w * ((1 - eps) * y + eps / C), with y the one-hot or probability target.
-    """
-    n_classes = shape[-1]
-    if labels is not None:
-        a = np.zeros(shape, dtype=dtype)
-        np.put_along_axis(a, labels[..., None], dtype.type(1 - eps), axis=-1)
-    else:
-        a = probs * dtype.type(1 - eps) if eps else probs.copy()
-    if eps:
-        a += dtype.type(eps / n_classes)
-    if w is not None:
-        a *= w
-    return a
 
 
 def _softmax_ce_inputs(y_true, logits, weight, sample_weight, ignore_index, label_smoothing):
@@ -597,19 +553,8 @@ def softmax_cross_entropy(
     z, labels, probs, w, s, eps = _softmax_ce_inputs(
         y_true, logits, weight, sample_weight, ignore_index, label_smoothing
     )
-    m, log1p_rest = log_softmax_parts(z, -1)
-    if labels is not None and eps == 0:
-        # -log q_y = (m - z_y) + log1p(s): no array of log-probabilities is formed
-        loss = -_log_q_true(z, labels, m, log1p_rest)
-        if w is not None:
-            loss = w[labels] * loss
-    else:
-        logq = (z - m) - log1p_rest
-        a = _softmax_ce_coefficients(labels, probs, w, eps, z.shape, z.dtype)
-        loss = -(a * logq).sum(axis=-1)
-    loss = _weigh(loss, s)
-    sw = _sample_weights(labels, probs, w, s)
-    return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
+    loss, _ = _kernels.softmax_ce(z, labels, probs, w, eps, grad=False)
+    return _finish_value(loss, s, _sample_weights(labels, probs, w, s), reduction)
 
 
 @keeps_float16("logits")
@@ -660,33 +605,8 @@ def softmax_cross_entropy_grad(
     z, labels, probs, w, s, eps = _softmax_ce_inputs(
         y_true, logits, weight, sample_weight, ignore_index, label_smoothing
     )
-    m, log1p_rest, (q, _) = log_softmax_parts(z, -1, keep_exp=True)  # q = softmax(z)
-    if labels is not None and eps == 0:
-        # q - one_hot(y), with the true class's q_y - 1 = expm1(log q_y) without cancellation
-        log_q_y = _log_q_true(z, labels, m, log1p_rest)
-        np.put_along_axis(q, labels[..., None], np.expm1(log_q_y)[..., None], axis=-1)
-        if w is not None:
-            q *= w[labels][..., None]
-        q = _weigh(q, s)
-        sw = _sample_weights(labels, probs, w, s)
-        q /= z.dtype.type(_denominator(sw, q[..., 0].size, reduction))
-        return q
-    logq = (z - m) - log1p_rest
-    a = _softmax_ce_coefficients(labels, probs, w, eps, z.shape, z.dtype)
-    total = a.sum(axis=-1, keepdims=True)
-    g = total * q - a
-    if labels is not None:
-        # true class: (1-eps) w_y (q_y - 1) + eps/C (W q_y - w_y), with q_y - 1 = expm1(log q_y)
-        wy = np.ones(labels.shape, z.dtype) if w is None else w[labels]
-        w_sum = z.dtype.type(z.shape[-1]) if w is None else w.sum()
-        q_y = _take(q, labels)
-        exact = (1 - eps) * wy * np.expm1(_take(logq, labels))
-        if eps:
-            exact = exact + eps / z.shape[-1] * (w_sum * q_y - wy)
-        np.put_along_axis(g, labels[..., None], exact[..., None].astype(z.dtype), axis=-1)
-    g = _weigh(g, s)
-    sw = _sample_weights(labels, probs, w, s)
-    return g / z.dtype.type(_denominator(sw, g[..., 0].size, reduction))
+    _, g = _kernels.softmax_ce(z, labels, probs, w, eps, value=False)
+    return _finish_grad(g, s, _sample_weights(labels, probs, w, s), g[..., 0].size, reduction)
 
 
 # ---------------------------------------------------------------------------
@@ -753,8 +673,8 @@ def multilabel_cross_entropy(
     """
     check_reduction(reduction)
     y, z, pw, s = _multilabel_inputs(y_true, logits, pos_weight, sample_weight, label_smoothing)
-    loss = _weigh(_bce_logits_elementwise(y, z, pw).sum(axis=-1), s)
-    return _reduce(loss, reduction, _denominator(s, z.shape[0], reduction))[()]
+    loss, _ = _kernels.multilabel_ce(y, z, pw, grad=False)
+    return _finish_value(loss, s, s, reduction)
 
 
 @keeps_float16("logits")
@@ -795,8 +715,8 @@ def multilabel_cross_entropy_grad(
     """
     check_reduction(reduction)
     y, z, pw, s = _multilabel_inputs(y_true, logits, pos_weight, sample_weight, label_smoothing)
-    g = _weigh(_bce_logits_elementwise_grad(y, z, pw), s)
-    return g / z.dtype.type(_denominator(s, z.shape[0], reduction))
+    _, g = _kernels.multilabel_ce(y, z, pw, value=False)
+    return _finish_grad(g, s, s, z.shape[0], reduction)
 
 
 # ---------------------------------------------------------------------------
@@ -809,14 +729,6 @@ def _focal_inputs(y_true, logits, gamma, alpha, sample_weight):
     if alpha is not None:
         alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0)
     return y, z, w, gamma, alpha
-
-
-def _focal_parts(y, z, alpha):
-    """Cross-entropy, 1 - p_t and alpha_t, all elementwise."""
-    ce = _bce_logits_elementwise(y, z, None)
-    one_minus_pt = y * expit(-z) + (1 - y) * expit(z)
-    alpha_t = None if alpha is None else alpha * y + (1 - alpha) * (1 - y)
-    return ce, one_minus_pt, alpha_t
 
 
 @keeps_float16("logits")
@@ -879,12 +791,8 @@ def focal_loss(y_true, logits, *, gamma=2.0, alpha=None, sample_weight=None, red
     """
     check_reduction(reduction)
     y, z, w, gamma, alpha = _focal_inputs(y_true, logits, gamma, alpha, sample_weight)
-    ce, m, alpha_t = _focal_parts(y, z, alpha)
-    loss = m**gamma * ce
-    if alpha_t is not None:
-        loss = alpha_t * loss
-    loss = _weigh(loss, w)
-    return _reduce(loss, reduction, _denominator(w, loss.size, reduction))[()]
+    loss, _ = _kernels.sigmoid_focal(y, z, gamma, alpha, grad=False)
+    return _finish_value(loss, w, w, reduction)
 
 
 @keeps_float16("logits")
@@ -927,18 +835,8 @@ def focal_loss_grad(y_true, logits, *, gamma=2.0, alpha=None, sample_weight=None
     """
     check_reduction(reduction)
     y, z, w, gamma, alpha = _focal_inputs(y_true, logits, gamma, alpha, sample_weight)
-    ce, m, alpha_t = _focal_parts(y, z, alpha)
-    s, s_neg = expit(z), expit(-z)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(m > 0, s * s_neg / m, 1 - m)  # s(1-s)/m, finite for hard labels
-    # s - y is computed as (1 - y) s - y (1 - s): no cancellation when s is near y
-    g = (1 - y) * s - y * s_neg
-    if gamma:
-        g = m**gamma * (g + gamma * ratio * (1 - 2 * y) * ce)
-    if alpha_t is not None:
-        g = alpha_t * g
-    g = _weigh(g, w)
-    return g / z.dtype.type(_denominator(w, g.size, reduction))
+    _, g = _kernels.sigmoid_focal(y, z, gamma, alpha, value=False)
+    return _finish_grad(g, w, w, g.size, reduction)
 
 
 # ---------------------------------------------------------------------------
@@ -1010,14 +908,8 @@ def softmax_focal_loss(
     """
     check_reduction(reduction)
     z, labels, gamma, w, s = _softmax_focal_inputs(y_true, logits, gamma, weight, sample_weight, ignore_index)
-    m, log1p_rest = log_softmax_parts(z, -1)
-    log_q_y = _log_q_true(z, labels, m, log1p_rest)
-    loss = -(-np.expm1(log_q_y)) ** gamma * log_q_y
-    if w is not None:
-        loss = w[labels] * loss
-    loss = _weigh(loss, s)
-    sw = _sample_weights(labels, None, w, s)
-    return _reduce(loss, reduction, _denominator(sw, loss.size, reduction))[()]
+    loss, _ = _kernels.softmax_focal(z, labels, gamma, w, grad=False)
+    return _finish_value(loss, s, _sample_weights(labels, None, w, s), reduction)
 
 
 @keeps_float16("logits")
@@ -1061,16 +953,5 @@ def softmax_focal_loss_grad(
     """
     check_reduction(reduction)
     z, labels, gamma, w, s = _softmax_focal_inputs(y_true, logits, gamma, weight, sample_weight, ignore_index)
-    m, log1p_rest, (q, _) = log_softmax_parts(z, -1, keep_exp=True)
-    log_q_y = _log_q_true(z, labels, m, log1p_rest)
-    u = -np.expm1(log_q_y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        l_over_u = np.where(u > 0, log_q_y / u, -1.0)
-    factor = u**gamma * (1 - gamma * np.exp(log_q_y) * l_over_u)
-    np.put_along_axis(q, labels[..., None], -u[..., None], axis=-1)  # q - one_hot, exactly at y
-    g = q * factor[..., None]
-    if w is not None:
-        g *= w[labels][..., None]
-    g = _weigh(g, s)
-    sw = _sample_weights(labels, None, w, s)
-    return g / z.dtype.type(_denominator(sw, g[..., 0].size, reduction))
+    _, g = _kernels.softmax_focal(z, labels, gamma, w, value=False)
+    return _finish_grad(g, s, _sample_weights(labels, None, w, s), g[..., 0].size, reduction)

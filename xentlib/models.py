@@ -36,7 +36,6 @@ iteration (epoch for "sgd"), ``n_iter_`` the number of iterations run.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
@@ -46,8 +45,9 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._special import expit, log_softmax_parts, softmax
-from .losses import _bce_logits_elementwise, _bce_logits_elementwise_grad
+from ._kernels import sigmoid_ce, softmax_ce
+from ._special import expit, softmax
+from ._validation import check_integer, check_scalar
 from .weighting import class_weights as _balanced_class_weights
 
 __all__ = ["LogisticRegression", "SoftmaxRegression", "MultiLabelLogisticRegression"]
@@ -58,8 +58,7 @@ _DEFAULT_MAX_ITER = {"newton": 100, "gd": 10_000, "sgd": 200}
 def _sigmoid_loss_and_dlogits(Z, T, s):
     """Elementwise binary cross-entropy of logits Z against targets T, and its derivative
     (1 - T) sigma(Z) - T sigma(-Z), both times the weights s (broadcast) if given."""
-    loss = _bce_logits_elementwise(T, Z, None)
-    dZ = _bce_logits_elementwise_grad(T, Z, None)
+    loss, dZ = sigmoid_ce(T, Z)
     if s is not None:
         loss, dZ = loss * s, dZ * s
     return loss, dZ
@@ -97,24 +96,17 @@ class _CrossEntropyLinearModel(ClassifierMixin, BaseEstimator):
     # -- parameters ---------------------------------------------------------
 
     def _check_params(self):
+        """The hyper-parameters, checked with xentlib's own validators; returns max_iter."""
         if self.solver not in _DEFAULT_MAX_ITER:
             raise ValueError(f"solver must be 'newton', 'gd' or 'sgd', got {self.solver!r}")
-        for name in ("alpha", "momentum", "tol"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name} must be a non-negative number, got {value!r}")
-        if self.momentum >= 1:
-            raise ValueError(f"momentum must be < 1, got {self.momentum!r}")
-        lr = self.learning_rate
-        if not (lr == "auto" or (isinstance(lr, numbers.Real) and not isinstance(lr, bool)
-                                 and lr > 0)):
-            raise ValueError(f"learning_rate must be 'auto' or a positive number, got {lr!r}")
-        if not isinstance(self.batch_size, numbers.Integral) or self.batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        check_scalar(self.alpha, "alpha", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.momentum, "momentum", low=0.0, high=1.0, high_open=True)
+        if not (isinstance(self.learning_rate, str) and self.learning_rate == "auto"):
+            check_scalar(self.learning_rate, "learning_rate", low=0.0, low_open=True)
+        check_integer(self.batch_size, "batch_size", low=1)
         max_iter = _DEFAULT_MAX_ITER[self.solver] if self.max_iter is None else self.max_iter
-        if not isinstance(max_iter, numbers.Integral) or max_iter < 1:
-            raise ValueError(f"max_iter must be a positive integer, got {self.max_iter!r}")
-        return int(max_iter)
+        return check_integer(max_iter, "max_iter", low=1)
 
     # -- the objective ----------------------------------------------------------
 
@@ -441,11 +433,10 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
         return self
 
     def _loss_and_dlogits(self, Z, T, s):
-        m, log1p_rest, (q, _) = log_softmax_parts(Z, -1, keep_exp=True)
-        logq = (Z - m) - log1p_rest
-        loss = -(T * logq).sum(axis=1, keepdims=True)
-        # q - T, with the true class's q_y - 1 as expm1(log q_y): no cancellation near 1
-        dZ = np.where(T == 1, np.expm1(logq), q - T)
+        # T is one-hot: the losses' softmax cross-entropy kernel, with the labels (its
+        # gradient q - T takes the true class's q_y - 1 as expm1(log q_y))
+        loss, dZ = softmax_ce(Z, T.argmax(axis=1), None, None, 0.0)
+        loss = loss[:, None]
         if s is not None:
             loss, dZ = loss * s[:, None], dZ * s[:, None]
         return loss, dZ
