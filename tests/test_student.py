@@ -1,4 +1,5 @@
-"""`make student`: no solution survives, every exercise does, and the notebooks run."""
+"""`make student`: no solution survives, every exercise does, the notebooks run, and every
+self-check says "not attempted yet" until the student answers."""
 
 import subprocess
 import sys
@@ -54,3 +55,24 @@ def test_student_notebook_runs(chapter, student_dir):
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(student_dir)}}).execute()
     assert all(o.get("output_type") != "error" for c in nb.cells for o in c.get("outputs", []))
+    # every self-check runs and, with the placeholders untouched, says "not attempted yet"
+    for cell in nb.cells:
+        if "check" in cell.get("metadata", {}).get("tags", []):
+            lines = "".join(o.get("text", "") for o in cell.outputs).splitlines()
+            assert lines, cell.source
+            assert all(line.startswith("not attempted yet — ") for line in lines), lines
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_checks_come_with_placeholders(chapter, student_dir):
+    """Each check cell follows its exercise's answer cell, which assigns ... to every answer name."""
+    from xentlib.exercises import answer_names
+
+    cells = nbformat.read(student_dir / chapter.name, as_version=4).cells
+    for i, cell in enumerate(cells):
+        if "check" in cell.get("metadata", {}).get("tags", []):
+            label = cell.source.split('check("')[1].split('"')[0]
+            answer, exercise = cells[i - 1], cells[i - 2]
+            assert "```{exercise}" in exercise.source and f":label: {label}" in exercise.source
+            for name in answer_names(label):
+                assert f"\n{name} = ...  # " in "\n" + answer.source, name
