@@ -14,6 +14,8 @@
 #   make lock           regenerate requirements.txt from requirements.in (UPGRADE=name ...)
 #   make lab            JupyterLab with jupyterlab-myst, on the chapters
 #   make mutation       mutation testing of xentlib (mutmut; slow, not part of make test)
+#   make lighthouse     Lighthouse (npm, pinned) on the built book, phone and desktop, served
+#                       gzipped; writes benchmarks/lighthouse.json (slow, not part of make test)
 #   make lint | serve | bench | student | clean
 
 PYTHON ?= python3
@@ -35,7 +37,7 @@ comma := ,
 export PYTHONHASHSEED := 0
 
 .PHONY: install book test test-lib test-notebooks test-portable test-book test-site test-pip pdf test-pdf \
-        execute student lint serve bench mutation lock lab print-notebooks clean
+        execute student lint serve bench mutation lighthouse lock lab print-notebooks clean
 
 install: $(STAMP)
 
@@ -109,6 +111,19 @@ mutation: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_losses.py
 	$(BIN)/python benchmarks/fit_times.py
+
+# Lighthouse (pinned in tools/lighthouse/package-lock.json, installed with npm ci under
+# _build/, never globally) in Debian's chromium, on the front page, every chapter and the
+# numerics page of the built book (built first if missing), served gzip-compressed by
+# tools/lighthouse.py; the scores go to benchmarks/lighthouse.json. RUNS=3 keeps each
+# page's median run.
+RUNS ?= 1
+lighthouse: $(STAMP)
+	test -f _build/html/index.html || $(BIN)/jupyter-book build . --keep-going
+	mkdir -p _build/lighthouse
+	cp tools/lighthouse/package.json tools/lighthouse/package-lock.json _build/lighthouse/
+	cd _build/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python tools/lighthouse.py --runs $(RUNS)
 
 # The lock: every platform and every supported Python, each package pinned and hashed.
 # Versions already in requirements.txt are kept unless requirements.in asks otherwise

@@ -16,6 +16,7 @@ tests/site checks each of them.
   template keeps the front page's ``<title>`` from repeating the book's title.
 * Figure alt texts: a notebook figure without one (``mystnb: image: alt:`` in the cell's
   metadata) is described from its code: its title and axis labels, not its file name.
+  Every image is loaded lazily (``loading="lazy"``), when the reader scrolls near it.
 * Download menu: the ".pdf" item (the browser's print dialog) is replaced by the printed
   book and its student edition (``make pdf`` builds them and copies them to
   ``_build/html/pdf/``; ``make book`` does so where TeX is installed); each chapter
@@ -25,7 +26,8 @@ tests/site checks each of them.
   uses, at the end of the build; ``site.css`` points the same font faces at the subsets.
 * Duplicate inline scripts: sphinx-thebe registers its configuration script twice,
   and the second ``const THEBE_JS_URL`` declaration is a JavaScript error; identical
-  scripts are kept once.
+  scripts are kept once. The ``<head>`` scripts that wait for the document anyway
+  (``DEFERRED_SCRIPTS``) are deferred, so they no longer block the first paint.
 * A favicon (``_ext/favicon.png``), so browsers do not request a missing
   ``/favicon.ico``.
 """
@@ -104,7 +106,7 @@ def _description(context, doctree) -> str:
 
 
 def _page_context(app, pagename, templatename, context, doctree):
-    _dedupe_scripts(context)
+    _dedupe_scripts(context, defer=pagename != "search")
     metatags = context.get("metatags", "")
     # docutils' own viewport tag; Sphinx's layout writes one already
     metatags = re.sub(r'<meta name="viewport"[^>]*>\s*', "", metatags)
@@ -129,7 +131,15 @@ def _page_context(app, pagename, templatename, context, doctree):
     _download_menu(app, pagename, context)
 
 
-def _dedupe_scripts(context):
+# scripts in the <head> that wait for the page anyway (they run their work when the
+# document is ready, and no inline script uses them): deferred, so they do not block the
+# first paint. documentation_options.js stays: inline scripts after it use it. Not on
+# the search page, whose searchtools.js needs doctools.js as it loads.
+DEFERRED_SCRIPTS = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
+                    "scripts/sphinx-book-theme.js", "togglebutton.js", "design-tabs.js")
+
+
+def _dedupe_scripts(context, defer=True):
     scripts = context.get("script_files")
     if not scripts:
         return
@@ -139,8 +149,21 @@ def _dedupe_scripts(context):
         key = render(script)  # the <script> tag as it will be written
         if key not in seen:
             seen.add(key)
-            unique.append(script)
+            unique.append(_deferred(script) if defer else script)
     scripts[:] = unique
+
+
+def _deferred(script):
+    filename = str(getattr(script, "filename", script) or "")
+    attributes = dict(getattr(script, "attributes", None) or {})
+    name = filename.split("?")[0].removeprefix("_static/")  # Sphinx prefixes _static/
+    if (name not in DEFERRED_SCRIPTS or "://" in filename
+            or attributes.get("async") or attributes.get("defer") or "body" in attributes):
+        return script
+    from sphinx.builders.html._assets import _JavaScript
+
+    attributes["defer"] = "defer"
+    return _JavaScript(filename, priority=script.priority, **attributes)
 
 
 # --- the download menu and the student notebooks -------------------------------------
@@ -294,6 +317,9 @@ def _figure_alt(source: str) -> str:
 
 def _alt_texts(app, doctree, docname):
     for image in doctree.findall(nodes.image):
+        # loaded when the reader scrolls near it: a chapter's figures (150-400 kB) no
+        # longer compete with the text and the math for a phone's first seconds
+        image.setdefault("loading", "lazy")
         if image.get("alt"):
             continue
         cell = image.parent

@@ -32,6 +32,18 @@
       }
     });
   }
+  /* MathJax typesets lazily (ui/lazy, see _ext/local_mathjax.py): an equation when it
+   * comes near the screen. A render action after each typesetting pass (priority 201, just
+   * after MathJax inserts the output) re-checks the new ones. This script runs before
+   * MathJax (both deferred, in order), while window.MathJax is still its configuration. */
+  var config = window.MathJax;
+  if (config && !config.version) {
+    config.options = config.options || {};
+    config.options.renderActions = config.options.renderActions || {};
+    config.options.renderActions.xeFitInlineMath = [
+      201, function () { fitInlineMath(); return false; }, function () { return false; }, false
+    ];
+  }
   if (document.querySelector(".math")) {
     var tries = 0;
     (function whenTypeset() {

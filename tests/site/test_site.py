@@ -15,7 +15,8 @@ _build/html on localhost and tries the site as a new reader would, on a desktop
   the ☰ hides and shows the sidebar on a desktop;
 * paper: no interface text, code lines wrap;
 * the buttons: edit this page, open an issue, the student notebook (no solutions);
-* weight: no fontawesome.js, no search index outside the search page, a page budget.
+* weight: no fontawesome.js, no search index outside the search page, a page budget;
+  MathJax typesets lazily (an equation when the reader scrolls near it).
 
 Skipped, with a message saying so, where chromium is not installed; .ci/run installs
 it (apt-get install chromium), so CI always runs it.
@@ -107,7 +108,8 @@ def _open(browser, url, viewport=DESKTOP, scheme="light", requests=None):
 
 def _typeset(page):
     """Wait for MathJax and site.js's check of wide inline math; pages without math do
-    not load MathJax at all."""
+    not load MathJax at all. MathJax typesets lazily (an equation when it nears the
+    screen), so every equation is typeset here first, as before printing, and checked."""
     if page.evaluate("() => document.querySelectorAll('.math').length") == 0:
         return
     page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
@@ -115,6 +117,35 @@ def _typeset(page):
     page.evaluate("() => MathJax.startup.promise")
     page.wait_for_function("() => document.documentElement.dataset.mathFitted === 'true'",
                            timeout=10_000)
+    page.evaluate("() => MathJax.startup.document.lazyTypesetAll()")
+
+
+def test_math_is_typeset_lazily(server, browser):
+    """A chapter loads MathJax's lazy typesetting: the first screen's equations are typeset
+    at once, those far below wait until the reader scrolls near them (a phone's CPU is
+    spared a second of typesetting when the page loads), and they are typeset, with no
+    error, when the reader gets there."""
+    page, errors = _open(browser, f"{server}/{CHAPTERS[0]}", viewport=PHONE)
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                           timeout=30_000)
+    page.evaluate("() => MathJax.startup.promise")
+    waiting = page.evaluate("() => document.querySelectorAll('mjx-lazy').length")
+    total = page.evaluate("() => document.querySelectorAll('.math').length")
+    # the first screen is typeset at once (lazyAlwaysTypeset), so its lines do not move
+    first_screen = page.evaluate(f"""() => [...document.querySelectorAll('.bd-article .math')]
+        .filter(e => e.getBoundingClientRect().top < {PHONE["height"]})
+        .map(e => e.querySelector('mjx-lazy') === null)""")
+    last = "[...document.querySelectorAll('.bd-article .math')].pop()"
+    assert page.evaluate(f"() => {last}.querySelector('mjx-lazy') !== null")
+    page.evaluate(f"() => {last}.scrollIntoView()")
+    page.wait_for_function(f"() => {last}.querySelector('mjx-lazy') === null"
+                           f" && {last}.querySelector('mjx-math') !== null", timeout=30_000)
+    math_errors = page.evaluate("() => document.querySelectorAll('mjx-merror').length")
+    page.close()
+    assert 0 < waiting < total, (waiting, total)
+    assert first_screen and all(first_screen), first_screen
+    assert math_errors == 0
+    assert errors == [], errors
 
 
 def _scroll_through(page):
