@@ -322,8 +322,13 @@ def arithmetic_encode(symbols, freqs):
     symbol :math:`x_i` narrows the current interval to its share
     :math:`f_i(x_i)/\sum_c f_i(c)`, and the leading bits that the interval's ends agree
     on are written out. The output has at most
-    :math:`\sum_i -\log_2 \bigl(f_i(x_i) / \sum_c f_i(c)\bigr) + 2` bits before padding to
-    whole bytes (plus a rounding loss of order :math:`n\,2^{-30}` bits).
+    :math:`\sum_i -\log_2 \bigl(f_i(x_i) / t_i\bigr) + 2` bits before padding to whole
+    bytes, :math:`t_i = \sum_c f_i(c)`, plus a rounding loss: the interval's width is an
+    integer above :math:`2^{30}`, so symbol :math:`i` gets a share of at least
+    :math:`f_i(x_i)/t_i - 2^{-30}` (and at least :math:`2^{-32}`), about
+    :math:`t_i / (f_i(x_i)\, 2^{30} \ln 2)` bits of loss; negligible when the totals are
+    far below :math:`2^{30}` (with the totals of about :math:`2^{24}` of
+    :func:`quantize_probabilities`, at most 0.023 bits for a symbol of frequency 1).
 
     Parameters
     ----------
