@@ -21,9 +21,10 @@ HTML configuration cannot say for LaTeX, so that each fact keeps one home:
 * The student edition (``student_edition = True``, set by ``tools/build_pdf.py``): every
   solution is dropped from the document tree, with the code cells inside it (exactly the
   cells tagged ``solution`` that ``tools/make_student.py`` drops from the student
-  notebooks), so the exercise sheets carry the exercises, numbered as in the full book,
-  without their solutions. The notebooks are not executed again: the outputs come from the
-  same execution cache as the full book's.
+  notebooks), and so is every self-check cell (tag ``check``: on a sheet without
+  solutions its "passed" lines would only confuse), so the exercise sheets carry the
+  exercises, numbered as in the full book, without their solutions. The notebooks are
+  not executed again: the outputs come from the same execution cache as the full book's.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_exercise.nodes import exercise_enumerable_node, solution_node
 
 HERE = Path(__file__).resolve().parent
+CHECK_TAG = "check"  # xentlib.exercises' self-check cells: their "passed" lines belong to the solutions
 
 CJK_PREAMBLE = r"""
 % a character that no font has is an error, not a silent gap (tests/pdf reads the log)
@@ -62,12 +64,19 @@ def latex_macros(mathjax3_config) -> str:
     return "\n".join(lines)
 
 
+def _is_check_cell(node) -> bool:
+    return (isinstance(node, nodes.container) and node.get("nb_element") == "cell_code"
+            and CHECK_TAG in (node.get("cell_metadata") or {}).get("tags", []))
+
+
 def drop_solutions(doctree) -> int:
-    """Remove every solution (with what it contains) from ``doctree``; return how many."""
-    solutions = list(doctree.findall(solution_node))
-    for node in solutions:
-        node.parent.remove(node)
-    return len(solutions)
+    """Remove every solution (with what it contains) and every self-check cell from
+    ``doctree``; return how many nodes were removed."""
+    dropped = list(doctree.findall(solution_node)) + list(doctree.findall(_is_check_cell))
+    for node in dropped:
+        if node.parent is not None:
+            node.parent.remove(node)
+    return len(dropped)
 
 
 class ExerciseNumberReferences(SphinxPostTransform):

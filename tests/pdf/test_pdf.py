@@ -129,6 +129,9 @@ def test_student_edition_has_every_exercise_and_no_solution():
     assert re.findall(r"^Exercise (\d+\.\d+) \(", student, re.M) == exercises
     assert "Solution to Exercise" in book
     assert "Solution to" not in student
+    # the self-checks' output ("passed — …") is shown in the book, not on the sheets
+    assert "passed — " in book
+    assert "passed — " not in student
     assert pages("book-student.pdf") < pages("book.pdf")
 
 
