@@ -1,5 +1,6 @@
 # Cross-Entropy, Executable — every command creates .venv and installs what it needs.
-#   make book           build the HTML book into _build/html
+#   make book           build the HTML book: English in _build/html, Chinese in
+#                       _build/html/zh_CN (from the same executed notebooks), and the PDFs
 #   make test           everything below (and lint), as CI runs it
 #   make test-lib       xentlib tests + doctests, student notebooks
 #   make test-notebooks nbval (strict) over every chapter, on this machine's numeric path
@@ -11,6 +12,8 @@
 #   make pdf            the printed book: _build/pdf/book.pdf and book-student.pdf (needs TeX)
 #   make test-pdf       make pdf and check both PDFs (says so and skips where TeX is absent)
 #   make execute        re-run every chapter notebook in place (refreshes committed outputs)
+#   make translations   extract the English prose and merge it into locale/zh_CN (new and
+#                       changed messages arrive untranslated or fuzzy: translate them)
 #   make lock           regenerate requirements.txt from requirements.in (UPGRADE=name ...)
 #   make lab            JupyterLab with jupyterlab-myst, on the chapters
 #   make mutation       mutation testing of xentlib (mutmut; slow, not part of make test)
@@ -37,7 +40,7 @@ comma := ,
 export PYTHONHASHSEED := 0
 
 .PHONY: install book test test-lib test-notebooks test-portable test-book test-site test-pip pdf test-pdf \
-        execute student lint serve bench mutation lighthouse lock lab print-notebooks clean
+        execute translations student lint serve bench mutation lighthouse lock lab print-notebooks clean
 
 install: $(STAMP)
 
@@ -53,6 +56,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --keep-going
+	$(BIN)/python tools/build_zh.py html
 	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null; then \
 	  $(BIN)/python tools/build_pdf.py; \
 	else echo "make book: TeX is not installed, so the site's PDF links lead nowhere (see the README)."; fi
@@ -72,9 +76,13 @@ test-portable: $(STAMP)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python tools/numeric_path.py
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(NBVAL)
 
+# both editions, warnings as errors; then the English prose is extracted again, so that
+# tests/site can compare it with the Chinese catalogs
 test-book: $(STAMP)
-	rm -rf _build/html _build/.doctrees
+	rm -rf _build/html _build/.doctrees _build/.doctrees-zh _build/.doctrees-gettext _build/gettext
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/build_zh.py html
+	$(BIN)/python tools/build_zh.py gettext
 
 test-site: test-book
 	$(BIN)/python -m pytest tests/site
@@ -94,6 +102,10 @@ test-pip: $(STAMP)
 
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py _build/student
+
+translations: $(STAMP)
+	$(BIN)/python tools/build_zh.py update
+	$(BIN)/python tools/zh_catalog.py status
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)

@@ -48,6 +48,17 @@ PDF_DIR = "pdf"  # under the HTML output: where tools/build_pdf.py copies the PD
 PDFS = [("book.pdf", "book (PDF)", "The whole book, printable (make pdf)"),
         ("book-student.pdf", "exercises (PDF)", "The book without the solutions, for exercise sheets")]
 DESCRIPTION_CHARS = 160
+# the download menu's strings in the Chinese edition (_ext/zh_edition.py), whose PDFs are
+# the English edition's, one folder up
+ZH_STRINGS = {
+    "book (PDF)": "全书（PDF，英文）",
+    "The whole book, printable (make pdf)": "全书，可打印（make pdf）",
+    "exercises (PDF)": "练习（PDF，英文）",
+    "The book without the solutions, for exercise sheets": "不含解答的全书，用作练习册",
+    ".ipynb with solutions": "含解答的 .ipynb",
+    "student notebook": "学生版笔记本",
+    "Download the exercises without solutions (.ipynb)": "下载不含解答的练习（.ipynb）",
+}
 CHAPTER = re.compile(r"^chapters/(\d\d_[A-Za-z0-9_]+)$")
 
 
@@ -170,6 +181,11 @@ def _deferred(script):
 
 
 def _download_menu(app, pagename, context):
+    chinese = (app.config.language or "en").startswith("zh")
+
+    def tr(text):
+        return ZH_STRINGS.get(text, text) if chinese else text
+
     for group in context.get("header_buttons") or []:
         if group.get("label") != "download-buttons":
             continue
@@ -178,9 +194,9 @@ def _download_menu(app, pagename, context):
         for name, text, tooltip in PDFS:
             buttons.append({
                 "type": "link",
-                "url": context["pathto"](f"{PDF_DIR}/{name}", 1),
-                "text": text,
-                "tooltip": tooltip,
+                "url": ("../" if chinese else "") + context["pathto"](f"{PDF_DIR}/{name}", 1),
+                "text": tr(text),
+                "tooltip": tr(tooltip),
                 "icon": "fas fa-file-pdf",
                 "label": f"download-{name.replace('.', '-')}-button",
             })
@@ -188,12 +204,12 @@ def _download_menu(app, pagename, context):
         if chapter and (ROOT / "chapters" / f"{chapter.group(1)}.ipynb").is_file():
             for button in buttons:
                 if button.get("text") == ".ipynb":
-                    button["text"] = ".ipynb with solutions"
+                    button["text"] = tr(".ipynb with solutions")
             buttons.insert(0, {
                 "type": "link",
                 "url": context["pathto"](f"{STUDENT_DIR}/{chapter.group(1)}.ipynb", 1),
-                "text": "student notebook",
-                "tooltip": "Download the exercises without solutions (.ipynb)",
+                "text": tr("student notebook"),
+                "tooltip": tr("Download the exercises without solutions (.ipynb)"),
                 "icon": "fas fa-pencil",
                 "label": "download-student-button",
             })

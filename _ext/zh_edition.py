@@ -1,0 +1,132 @@
+"""The two editions, English and Chinese (中文版), side by side (tools/build_zh.py).
+
+Loaded by both builds; what it does depends on the build's ``language``:
+
+- **Exercise titles are translatable.** sphinx-exercise builds an exercise's title (its
+  subtitle, e.g. "A loaded die") without a source line, and Sphinx's gettext skips any
+  text without one; a transform that runs before Sphinx's own i18n transform gives the
+  subtitle its exercise's source line, so it is translated like the prose, and for the
+  gettext builder a post-transform keeps it extractable.
+- **A language switch** on every page (``language_switch`` in the template context,
+  drawn by templates/language-switch.html in the article header): a relative link to the
+  same page of the other edition, so it works from a local build too. The English edition
+  is the root of _build/html, the Chinese one is _build/html/zh_CN.
+- **Chinese search:** Sphinx's Chinese search segments words with jieba; its dictionary
+  is given the glossary's Chinese terms (tools/zh_catalog.py reads them: one term list for
+  the translation and the search), so 对数几率 or 焦点损失 are indexed as words.
+- The interface strings Sphinx's catalogs do not cover (the toggle buttons' hints).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITIONS = {"en": ("English", ""), "zh_CN": ("中文", "zh_CN")}
+
+
+class ExerciseTitleSource(SphinxTransform):
+    """Give exercise subtitles a source line and a raw source, so that gettext extracts them."""
+
+    default_priority = 15  # before sphinx.transforms.i18n.Locale (20)
+
+    def apply(self, **kwargs):
+        from sphinx_exercise.nodes import exercise_subtitle
+
+        for node in self.document.findall(exercise_subtitle):
+            if node.source and node.rawsource:
+                continue
+            node.rawsource = node.rawsource or node.astext()  # the titles are plain text
+            parent = node.parent
+            while parent is not None and not parent.source:
+                parent = parent.parent
+            node.source = parent.source if parent is not None else self.document["source"]
+            node.line = parent.line if parent is not None else 0
+
+
+class ExerciseTitleMessages(SphinxPostTransform):
+    """For the gettext builder only: keep each exercise subtitle extractable after
+    sphinx-exercise dissolves it into the exercise's title (its priority-20 post-transform)."""
+
+    default_priority = 19
+    builders = ("gettext",)
+
+    def run(self, **kwargs):
+        from sphinx_exercise.nodes import exercise_subtitle
+
+        for node in self.document.findall(exercise_subtitle):
+            text = node.rawsource or node.astext()
+            inline = nodes.inline(text, text, translatable=True)
+            inline.source, inline.line = node.source, node.line
+            inline.uid = ""  # what Sphinx's gettext builder does for toctree captions
+            node.children = []
+            node += inline
+
+
+def _language(app) -> str:
+    return "zh_CN" if (app.config.language or "en").startswith("zh") else "en"
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    here = _language(app)
+    there = "en" if here == "zh_CN" else "zh_CN"
+    depth = pagename.count("/")
+    up = "../" * depth + ("../" if here == "zh_CN" else "")
+    folder = EDITIONS[there][1]
+    href = up + (folder + "/" if folder else "") + pagename + ".html"
+    context["language_switch"] = {
+        "href": href,
+        "label": EDITIONS[there][0],
+        "hreflang": "zh-CN" if there == "zh_CN" else "en",
+    }
+
+
+def _search_dictionary(app) -> str:
+    """A jieba user dictionary of the glossary's Chinese terms (each split at its
+    parentheses and enumeration commas), written under the build's doctree folder."""
+    spec = importlib.util.spec_from_file_location("zh_catalog", ROOT / "tools" / "zh_catalog.py")
+    catalog = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(catalog)
+    words = []
+    for chinese in catalog.glossary().values():
+        for word in re.split(r"[（）()、，,；;/ ]+", chinese):
+            if re.search(r"[\u4e00-\u9fff]", word) and word not in words:
+                words.append(word)
+    path = Path(app.doctreedir) / "zh-search-terms.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # jieba's format: word, frequency, (part of speech); a high frequency keeps a term whole
+    path.write_text("".join(f"{w} 100000 n\n" for w in words), encoding="utf-8")
+    return str(path)
+
+
+def _config_inited(app, config):
+    options = dict(config.html_theme_options or {})
+    end = options.get("article_header_end") or ["article-header-buttons.html"]
+    if isinstance(end, str):
+        end = [s.strip() for s in end.split(",") if s.strip()]
+    if "language-switch.html" not in end:
+        options["article_header_end"] = ["language-switch.html", *end]
+    config.html_theme_options = options
+    if _language(app) == "zh_CN":  # interface strings that Sphinx's catalogs do not cover
+        config.html_search_language = "zh"
+        config.html_search_options = {**(config.html_search_options or {}),
+                                      "dict": _search_dictionary(app)}
+        options["search_bar_text"] = "搜索本书……"
+        config.togglebutton_hint = "点击显示"
+        config.togglebutton_hint_hide = "点击隐藏"
+
+
+def setup(app):
+    app.add_transform(ExerciseTitleSource)
+    app.add_post_transform(ExerciseTitleMessages)
+    # before sphinx-togglebutton's config-inited (it writes its hints into a script then)
+    app.connect("config-inited", _config_inited, priority=400)
+    # before pydata-sphinx-theme drops the header templates that render empty
+    app.connect("html-page-context", _page_context, priority=100)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
