@@ -7,6 +7,8 @@ Loaded by both builds; what it does depends on the build's ``language``:
   text without one; a transform that runs before Sphinx's own i18n transform gives the
   subtitle its exercise's source line, so it is translated like the prose, and for the
   gettext builder a post-transform keeps it extractable.
+- **Links to headings** (``page.ipynb#slug``) keep working when the headings are
+  translated (the source's slugs are kept: SaveHeadingSlugs).
 - **A language switch** on every page (``language_switch`` in the template context,
   drawn by templates/language-switch.html in the article header): a relative link to the
   same page of the other edition, so it works from a local build too. The English edition
@@ -28,7 +30,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 ROOT = Path(__file__).resolve().parents[1]
-EDITIONS = {"en": ("English", ""), "zh_CN": ("中文", "zh_CN")}
+# each edition: its name, the switch's short label (a phone's header has room for two
+# characters), its folder under _build/html
+EDITIONS = {"en": ("English", "EN", ""), "zh_CN": ("中文", "中文", "zh_CN")}
 
 
 class ExerciseTitleSource(SphinxTransform):
@@ -48,6 +52,32 @@ class ExerciseTitleSource(SphinxTransform):
                 parent = parent.parent
             node.source = parent.source if parent is not None else self.document["source"]
             node.line = parent.line if parent is not None else 0
+
+
+class SaveHeadingSlugs(SphinxTransform):
+    """Links to a heading of another page (``page.ipynb#slug``) resolve through the slugs
+    MyST records for each page; Sphinx's i18n transform parses each translated heading as
+    a small document of its own, and MyST then replaces the page's record with that small
+    document's single slug (MyST-Parser #844). The source's slugs are kept here, just
+    before the translation, and put back just after it (RestoreHeadingSlugs): the
+    English slugs stay the anchors of both editions."""
+
+    default_priority = 19  # just before sphinx.transforms.i18n.Locale (20)
+
+    def apply(self, **kwargs):
+        slugs = self.env.metadata.get(self.env.docname, {}).get("myst_slugs")
+        if slugs is not None:
+            self.document.source_heading_slugs = dict(slugs)
+
+
+class RestoreHeadingSlugs(SphinxTransform):
+    default_priority = 21  # just after sphinx.transforms.i18n.Locale (20)
+
+    def apply(self, **kwargs):
+        slugs = getattr(self.document, "source_heading_slugs", None)
+        if slugs is not None:
+            self.env.metadata[self.env.docname]["myst_slugs"] = slugs
+            del self.document.source_heading_slugs
 
 
 class ExerciseTitleMessages(SphinxPostTransform):
@@ -78,11 +108,12 @@ def _page_context(app, pagename, templatename, context, doctree):
     there = "en" if here == "zh_CN" else "zh_CN"
     depth = pagename.count("/")
     up = "../" * depth + ("../" if here == "zh_CN" else "")
-    folder = EDITIONS[there][1]
+    name, label, folder = EDITIONS[there]
     href = up + (folder + "/" if folder else "") + pagename + ".html"
     context["language_switch"] = {
         "href": href,
-        "label": EDITIONS[there][0],
+        "label": label,
+        "name": name,
         "hreflang": "zh-CN" if there == "zh_CN" else "en",
     }
 
@@ -124,6 +155,8 @@ def _config_inited(app, config):
 
 def setup(app):
     app.add_transform(ExerciseTitleSource)
+    app.add_transform(SaveHeadingSlugs)
+    app.add_transform(RestoreHeadingSlugs)
     app.add_post_transform(ExerciseTitleMessages)
     # before sphinx-togglebutton's config-inited (it writes its hints into a script then)
     app.connect("config-inited", _config_inited, priority=400)
