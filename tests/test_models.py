@@ -1,6 +1,7 @@
 """xentlib.models: scikit-learn's estimator checks, and agreement with scikit-learn's
 LogisticRegression on the same objective (alpha = 1 / (C * n_samples))."""
 
+import re
 import warnings
 
 import numpy as np
@@ -144,27 +145,74 @@ def test_momentum_speeds_up_gd(breast_cancer):
     assert heavy.n_iter_ < plain.n_iter_
 
 
-@pytest.mark.parametrize(
-    "params, match",
-    [
-        ({"solver": "lbfgs"}, "solver must be"),
-        ({"alpha": -1.0}, "alpha must be >= 0"),
-        ({"tol": float("inf")}, "tol must be finite"),
-        ({"momentum": -0.5}, "momentum must be >= 0"),
-        ({"learning_rate": "fast"}, "learning_rate must be a real number"),
-        ({"batch_size": 2.0}, "batch_size must be an integer"),
-        ({"momentum": 1.0}, "momentum must be < 1"),
-        ({"learning_rate": 0}, "learning_rate must be"),
-        ({"batch_size": 0}, "batch_size must be"),
-        ({"max_iter": 0}, "max_iter must be"),
-        ({"class_weight": "inverse"}, "class_weight must be"),
-        ({"class_weight": {5: 1.0}}, "class_weight names class 5"),
-    ],
-)
-def test_bad_parameters(params, match, breast_cancer):
+BAD_PARAMETERS = [
+    ({"solver": "lbfgs"}, "solver must be 'newton', 'gd' or 'sgd', got 'lbfgs'"),
+    ({"solver": None}, "solver must be"),
+    ({"alpha": -1.0}, "alpha must be >= 0.0, got -1.0"),
+    ({"alpha": "1e-2"}, "alpha must be a real number >= 0.0, got '1e-2'"),
+    ({"alpha": float("nan")}, "alpha must be finite"),
+    ({"tol": float("inf")}, "tol must be finite"),
+    ({"tol": -1e-6}, "tol must be >= 0.0"),
+    ({"momentum": -0.5}, "momentum must be >= 0.0"),
+    ({"momentum": 1.0}, "momentum must be < 1.0"),
+    ({"momentum": True}, "momentum must be a real number"),
+    ({"learning_rate": "fast"}, "learning_rate must be 'auto' or a real number > 0.0, got 'fast'"),
+    ({"learning_rate": 0}, "learning_rate must be > 0.0, got 0.0"),
+    ({"learning_rate": -1.0}, "learning_rate must be > 0.0"),
+    ({"batch_size": 2.0}, "batch_size must be an integer >= 1, got 2.0"),
+    ({"batch_size": 0}, "batch_size must be an integer >= 1, got 0"),
+    ({"max_iter": 0}, "max_iter must be an integer >= 1, got 0"),
+    ({"max_iter": 2.5}, "max_iter must be None or an integer >= 1"),
+    ({"class_weight": "inverse"}, "class_weight must be None, 'balanced' or a dict"),
+    ({"class_weight": [1.0, 2.0]}, "class_weight must be None, 'balanced' or a dict"),
+    ({"random_state": -1}, "random_state must be an integer >= 0, got -1"),
+    ({"random_state": "seed"}, "random_state must be None, an integer >= 0 or a numpy"),
+]
+
+
+@pytest.mark.parametrize("estimator", [LogisticRegression, SoftmaxRegression,
+                                       MultiLabelLogisticRegression])
+@pytest.mark.parametrize("params, message", BAD_PARAMETERS)
+def test_bad_parameters_fail_first_naming_the_parameter(estimator, params, message):
+    # checked before the data: X holds a NaN, and the error is still the parameter's
+    X = np.array([[0.0, 1.0], [1.0, np.nan], [2.0, 0.0], [3.0, 1.0]])
+    y = np.array([0, 0, 1, 1])
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        estimator(**params).fit(X, y)
+
+
+def test_class_weight_naming_an_unknown_class(breast_cancer):
     X, y = breast_cancer
-    with pytest.raises(ValueError, match=match):
-        LogisticRegression(**params).fit(X, y)
+    with pytest.raises(ValueError, match="class_weight names class 5"):
+        LogisticRegression(class_weight={5: 1.0}).fit(X, y)
+    with pytest.raises(ValueError, match="class_weight must be None or 'balanced' for multi-label"):
+        MultiLabelLogisticRegression(class_weight={0: 1.0}).fit(X[:20], np.eye(2)[y[:20]])
+
+
+def test_good_parameters_of_every_kind_are_accepted(breast_cancer):
+    X, y = breast_cancer
+    X, y = X[:60], y[:60]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for params in [{"alpha": 0}, {"alpha": np.float32(0.5)}, {"learning_rate": 1},
+                       {"batch_size": np.int64(8)}, {"max_iter": np.int32(3)},
+                       {"class_weight": {0: 2.0}}, {"random_state": np.random.default_rng(0)},
+                       {"random_state": np.int64(3)}]:
+            LogisticRegression(solver="sgd", **params).fit(X, y)
+
+
+def test_multilabel_balanced_weights_match_sklearn_per_label():
+    # each label's positives weigh n / (2 n_pos), its negatives n / (2 n_neg): scikit-learn's
+    # binary class_weight="balanced", label by label
+    X, Y, _ = load_digit_attributes()
+    X = StandardScaler().fit_transform(X)[:400]
+    Y = Y[:400]
+    C = 0.5
+    ours = MultiLabelLogisticRegression(alpha=1 / (C * 400), class_weight="balanced",
+                                        tol=1e-10).fit(X, Y)
+    for label in range(Y.shape[1]):
+        sk = _sklearn(X, Y[:, label], C, class_weight="balanced")
+        np.testing.assert_allclose(ours.coef_[label], sk.coef_[0], rtol=0, atol=1e-7)
 
 
 def test_binary_only_and_divergence(digits, breast_cancer):

@@ -207,3 +207,104 @@ def check_weight(weight, name, shape, dtype):
     if (w < 0).any():
         raise ValueError(f"{name} must be non-negative")
     return w
+
+
+# ---------------------------------------------------------------------------
+# declarative hyper-parameter checks (the estimators' ``_parameter_constraints``)
+# ---------------------------------------------------------------------------
+
+def _either(words):
+    """'a', 'a or b', 'a, b or c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+class Constraint:
+    """One allowed kind of value for a hyper-parameter, as scikit-learn's
+    ``_parameter_constraints`` entries: ``words`` says it in words (``("a real
+    number >= 0",)``, or one word per allowed option), ``matches(value)`` whether
+    ``value`` is of this kind at all (its type), and ``check(value, name)`` returns
+    the value checked (and converted) or raises a :class:`ValueError` naming ``name``.
+    """
+
+    def __init__(self, words, matches, check):
+        self.words = tuple(words)
+        self.matches = matches
+        self.check = check
+
+    def __repr__(self):
+        return f"Constraint({_either(self.words)!r})"
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_integer(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def real_constraint(*, low=None, high=None, low_open=False, high_open=False):
+    """A finite real number in an interval, checked with :func:`check_scalar`."""
+    bounds = []
+    if low is not None:
+        bounds.append(f"{'>' if low_open else '>='} {low}")
+    if high is not None:
+        bounds.append(f"{'<' if high_open else '<='} {high}")
+    return Constraint(
+        ["a real number" + (" " + " and ".join(bounds) if bounds else "")],
+        _is_real,
+        lambda value, name: check_scalar(
+            value, name, low=low, high=high, low_open=low_open, high_open=high_open
+        ),
+    )
+
+
+def integer_constraint(*, low=None):
+    """An integer (not a bool), at least ``low``, checked with :func:`check_integer`."""
+    return Constraint(
+        ["an integer" + ("" if low is None else f" >= {low}")],
+        _is_integer,
+        lambda value, name: check_integer(value, name, low=low),
+    )
+
+
+def options_constraint(*options):
+    """One of a few fixed values (strings or None), compared with ``==`` and type."""
+
+    def matches(value):
+        return any(type(value) is type(o) and value == o for o in options)
+
+    return Constraint([repr(o) for o in options], matches, lambda value, name: value)
+
+
+def instance_constraint(types, description):
+    """An instance of ``types`` (a type or a tuple of types), passed through."""
+    return Constraint([description], lambda value: isinstance(value, types),
+                      lambda value, name: value)
+
+
+def check_parameters(params, constraints):
+    """Check each ``params[name]`` against the list of allowed kinds ``constraints[name]``.
+
+    Returns a dict of the checked values (numbers as ``float``/``int``). A value of
+    none of the allowed kinds raises ``ValueError("{name} must be A or B, got ...")``;
+    a value of the right kind but out of range raises that kind's own message
+    (``"alpha must be >= 0.0, got -1.0"``).
+    """
+    checked = {}
+    for name, allowed in constraints.items():
+        value = params[name]
+        kinds = [c for c in allowed if c.matches(value)]
+        if not kinds:
+            words = _either([word for c in allowed for word in c.words])
+            raise ValueError(f"{name} must be {words}, got {value!r}")
+        error = None
+        for kind in kinds:
+            try:
+                checked[name] = kind.check(value, name)
+                break
+            except ValueError as exc:
+                error = exc
+        else:
+            raise error
+    return checked

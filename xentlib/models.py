@@ -32,6 +32,13 @@ entry of the gradient falls below ``tol`` ("newton", "gd") or the objective chan
 by less than ``tol`` (relative) between epochs ("sgd"); otherwise a
 ``ConvergenceWarning`` is raised. ``loss_curve_`` holds the objective after every
 iteration (epoch for "sgd"), ``n_iter_`` the number of iterations run.
+
+The code is split as scikit-learn splits its ``LogisticRegression``: the objective
+(value, gradient, Hessian, the bound L) of each loss family is a class of
+:mod:`xentlib._objectives`, built on the losses' kernels; the solvers are plain
+functions of :mod:`xentlib._solvers`, testable on their own; the estimators here
+check their parameters first, against the table ``_parameter_constraints``, then
+prepare the data and class weights, and call objective and solver.
 """
 
 from __future__ import annotations
@@ -45,30 +52,54 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._kernels import sigmoid_ce, softmax_ce
+from . import _solvers
+from ._objectives import SigmoidObjective, SoftmaxObjective
 from ._special import expit, softmax
-from ._validation import check_integer, check_scalar
+from ._validation import (
+    check_parameters,
+    instance_constraint,
+    integer_constraint,
+    options_constraint,
+    real_constraint,
+)
+from .losses import _finish_grad, _finish_value
 from .weighting import class_weights as _balanced_class_weights
 
 __all__ = ["LogisticRegression", "SoftmaxRegression", "MultiLabelLogisticRegression"]
 
-_DEFAULT_MAX_ITER = {"newton": 100, "gd": 10_000, "sgd": 200}
-
-
-def _sigmoid_loss_and_dlogits(Z, T, s):
-    """Elementwise binary cross-entropy of logits Z against targets T, and its derivative
-    (1 - T) sigma(Z) - T sigma(-Z), both times the weights s (broadcast) if given."""
-    loss, dZ = sigmoid_ce(T, Z)
-    if s is not None:
-        loss, dZ = loss * s, dZ * s
-    return loss, dZ
-
 
 class _CrossEntropyLinearModel(ClassifierMixin, BaseEstimator):
-    """Shared parameters, validation and solvers. Subclasses define the loss."""
+    """The estimators' glue: parameters, data preparation, class weights, prediction.
 
-    #: 1/4 for sigmoid outputs, 1/2 for softmax: bounds the curvature of the loss
-    _curvature = 0.25
+    ``fit`` of a subclass validates the parameters (:meth:`_validate_params`, before
+    anything else), encodes its targets, and calls :meth:`_fit_objective`, which
+    builds the subclass's ``_objective`` (a class of :mod:`xentlib._objectives`) and
+    runs the chosen solver of :mod:`xentlib._solvers`. Subclasses set
+    ``_objective`` and ``_multi_output`` (for scikit-learn's ``validate_data``) and
+    define ``fit``, ``decision_function`` and ``predict_proba``.
+    """
+
+    #: the objective class (value, gradient, Hessian of the loss family)
+    _objective = None
+    #: whether ``y`` may be 2-D (passed to ``validate_data``)
+    _multi_output = False
+
+    #: the hyper-parameters and their allowed kinds, checked first thing in ``fit``
+    _parameter_constraints = {
+        "alpha": [real_constraint(low=0.0)],
+        "solver": [options_constraint("newton", "gd", "sgd")],
+        "learning_rate": [options_constraint("auto"), real_constraint(low=0.0, low_open=True)],
+        "momentum": [real_constraint(low=0.0, high=1.0, high_open=True)],
+        "batch_size": [integer_constraint(low=1)],
+        "max_iter": [options_constraint(None), integer_constraint(low=1)],
+        "tol": [real_constraint(low=0.0)],
+        "class_weight": [options_constraint(None, "balanced"), instance_constraint(dict, "a dict")],
+        "random_state": [
+            options_constraint(None),
+            integer_constraint(low=0),
+            instance_constraint(np.random.Generator, "a numpy.random.Generator"),
+        ],
+    }
 
     def __init__(
         self,
@@ -93,131 +124,50 @@ class _CrossEntropyLinearModel(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.random_state = random_state
 
-    # -- parameters ---------------------------------------------------------
+    # -- parameters, checked before any data work ------------------------------
 
-    def _check_params(self):
-        """The hyper-parameters, checked with xentlib's own validators; returns max_iter."""
-        if self.solver not in _DEFAULT_MAX_ITER:
-            raise ValueError(f"solver must be 'newton', 'gd' or 'sgd', got {self.solver!r}")
-        check_scalar(self.alpha, "alpha", low=0.0)
-        check_scalar(self.tol, "tol", low=0.0)
-        check_scalar(self.momentum, "momentum", low=0.0, high=1.0, high_open=True)
-        if not (isinstance(self.learning_rate, str) and self.learning_rate == "auto"):
-            check_scalar(self.learning_rate, "learning_rate", low=0.0, low_open=True)
-        check_integer(self.batch_size, "batch_size", low=1)
-        max_iter = _DEFAULT_MAX_ITER[self.solver] if self.max_iter is None else self.max_iter
-        return check_integer(max_iter, "max_iter", low=1)
+    def _validate_params(self):
+        """The hyper-parameters checked against :attr:`_parameter_constraints`
+        (``ValueError`` naming the parameter); returns them checked."""
+        return check_parameters(self.get_params(deep=False), self._parameter_constraints)
 
-    # -- the objective ----------------------------------------------------------
+    # -- objective + solver ------------------------------------------------------
 
-    def _objective(self, theta, Xb, T, s):
-        """Penalized mean loss and its gradient; theta has shape (n_features + 1, k)."""
-        Z = Xb @ theta
-        loss, dZ = self._loss_and_dlogits(Z, T, s)
-        n = Xb.shape[0]
-        W = theta[:-1]
-        value = loss.sum() / n + 0.5 * self.alpha * np.sum(W * W)
-        grad = Xb.T @ dZ / n
-        grad[:-1] += self.alpha * W
-        return value, grad
-
-    def _lipschitz(self, Xb, s):
-        """A bound on the Lipschitz constant of the objective's gradient."""
-        spectral = np.linalg.norm(Xb, 2) ** 2 / Xb.shape[0]
-        return self._curvature * spectral * (1.0 if s is None else s.max()) + self.alpha
-
-    def _penalty_matrix(self, d, k):
-        """alpha on the weights, 0 on the intercept, as a diagonal of size d*k."""
-        diag = np.full((d, k), self.alpha)
-        diag[-1] = 0.0
-        return diag.reshape(-1)
-
-    # -- solvers --------------------------------------------------------------
-
-    def _solve(self, Xb, T, s, k):
-        max_iter = self._check_params()
-        theta = np.zeros((Xb.shape[1], k))
-        solver = {"newton": self._newton, "gd": self._gd, "sgd": self._sgd}[self.solver]
-        theta, curve, n_iter, converged = solver(theta, Xb, T, s, max_iter)
-        if not converged:
+    def _fit_objective(self, params, Xb, targets, s, k):
+        """Minimize the objective from theta = 0 of shape ``(n_features + 1, k)``;
+        sets ``coef_``, ``intercept_``, ``loss_curve_`` and ``n_iter_``."""
+        objective = self._objective(Xb, targets, s, params["alpha"])
+        theta0 = np.zeros((Xb.shape[1], k))
+        options = {"tol": params["tol"]}
+        if params["max_iter"] is not None:  # None: the solver's own default
+            options["max_iter"] = params["max_iter"]
+        solver = params["solver"]
+        if solver == "newton":
+            result = _solvers.newton(objective.value_grad, objective.hessian, theta0, **options)
+        else:
+            lr = params["learning_rate"]
+            options["learning_rate"] = 1.0 / objective.lipschitz() if lr == "auto" else lr
+            options["momentum"] = params["momentum"]
+            if solver == "gd":
+                result = _solvers.gradient_descent(objective.value_grad, theta0, **options)
+            else:
+                result = _solvers.sgd(objective.value_grad, theta0, Xb.shape[0],
+                                      batch_size=params["batch_size"],
+                                      random_state=params["random_state"], **options)
+        if not result.converged:
             warnings.warn(
                 f"{type(self).__name__}: solver {self.solver!r} did not converge in "
-                f"{max_iter} iterations (tol={self.tol}); increase max_iter",
+                f"{result.n_iter} iterations (tol={self.tol}); increase max_iter",
                 ConvergenceWarning,
                 stacklevel=3,
             )
-        self.loss_curve_ = curve
-        self.n_iter_ = n_iter
-        return theta
+        self.loss_curve_ = result.loss_curve
+        self.n_iter_ = result.n_iter
+        self.coef_ = result.theta[:-1].T.copy()
+        self.intercept_ = result.theta[-1].copy()
+        return self
 
-    def _step_size(self, Xb, s):
-        return 1.0 / self._lipschitz(Xb, s) if self.learning_rate == "auto" else self.learning_rate
-
-    def _gd(self, theta, Xb, T, s, max_iter):
-        lr = self._step_size(Xb, s)
-        velocity = np.zeros_like(theta)
-        value, grad = self._objective(theta, Xb, T, s)
-        curve = [value]
-        for it in range(1, max_iter + 1):
-            velocity = self.momentum * velocity - lr * grad
-            theta = theta + velocity
-            value, grad = self._objective(theta, Xb, T, s)
-            curve.append(value)
-            if not np.isfinite(value):
-                raise ValueError(
-                    f"gradient descent diverged (objective {value}); lower learning_rate"
-                )
-            if np.abs(grad).max() <= self.tol:
-                return theta, curve, it, True
-        return theta, curve, max_iter, False
-
-    def _sgd(self, theta, Xb, T, s, max_iter):
-        rng = np.random.default_rng(self.random_state)
-        n = Xb.shape[0]
-        lr0 = self._step_size(Xb, s)
-        velocity = np.zeros_like(theta)
-        value, _ = self._objective(theta, Xb, T, s)
-        curve = [value]
-        for epoch in range(1, max_iter + 1):
-            lr = lr0 / np.sqrt(epoch)
-            order = rng.permutation(n)
-            for start in range(0, n, self.batch_size):
-                idx = order[start:start + self.batch_size]
-                _, grad = self._objective(theta, Xb[idx], T[idx], None if s is None else s[idx])
-                velocity = self.momentum * velocity - lr * grad
-                theta = theta + velocity
-            new_value, _ = self._objective(theta, Xb, T, s)
-            curve.append(new_value)
-            if not np.isfinite(new_value):
-                raise ValueError(f"SGD diverged (objective {new_value}); lower learning_rate")
-            if abs(value - new_value) <= self.tol * max(1.0, abs(new_value)):
-                return theta, curve, epoch, True
-            value = new_value
-        return theta, curve, max_iter, False
-
-    def _newton(self, theta, Xb, T, s, max_iter):
-        value, grad = self._objective(theta, Xb, T, s)
-        curve = [value]
-        for it in range(1, max_iter + 1):
-            if np.abs(grad).max() <= self.tol:
-                return theta, curve, it - 1, True
-            H = self._hessian(theta, Xb, s)
-            H[np.diag_indices_from(H)] += self._penalty_matrix(*theta.shape)
-            g = grad.reshape(-1)
-            # least squares: the softmax Hessian is singular along the shift of all logits
-            step = np.linalg.lstsq(H, g, rcond=None)[0].reshape(theta.shape)
-            t, slope = 1.0, float(np.sum(step * grad))
-            while True:  # backtracking (Armijo) line search
-                new_theta = theta - t * step
-                new_value, new_grad = self._objective(new_theta, Xb, T, s)
-                if new_value <= value - 1e-4 * t * slope or t < 1e-10:
-                    break
-                t *= 0.5
-            theta, value, grad = new_theta, new_value, new_grad
-            curve.append(value)
-        return theta, curve, max_iter, bool(np.abs(grad).max() <= self.tol)
-
-    # -- fitting and prediction ------------------------------------------------
+    # -- data ----------------------------------------------------------------------
 
     def _prepare_fit(self, X, y):
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=self._multi_output)
@@ -236,19 +186,28 @@ class _CrossEntropyLinearModel(ClassifierMixin, BaseEstimator):
             return None
         if isinstance(cw, str) and cw == "balanced":
             w = _balanced_class_weights(y_index, n_classes=n_classes)
-        elif isinstance(cw, dict):
+        else:  # a dict (the parameter check allows nothing else)
             w = np.ones(n_classes)
             for label, value in cw.items():
                 hits = np.flatnonzero(self.classes_ == label)
                 if hits.size == 0:
                     raise ValueError(f"class_weight names class {label!r}, which is not in y")
                 w[hits[0]] = value
-        else:
-            raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {cw!r}")
         return w[y_index]
 
+    # -- prediction ------------------------------------------------------------------
+
     def predict(self, X):
-        """The most probable class of each sample."""
+        """The most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
         Z = self._logits(self._design(X))
         return self.classes_[np.argmax(Z, axis=1)]
 
@@ -325,6 +284,7 @@ class LogisticRegression(_CrossEntropyLinearModel):
     0.988
     """
 
+    _objective = SigmoidObjective
     _multi_output = False
 
     def __sklearn_tags__(self):
@@ -333,7 +293,19 @@ class LogisticRegression(_CrossEntropyLinearModel):
         return tags
 
     def fit(self, X, y):
-        """Fit the model to ``X`` (n_samples, n_features) and two-class labels ``y``."""
+        """Fit the model to ``X`` (n_samples, n_features) and two-class labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Labels of exactly two classes; the second in sorted order is positive.
+
+        Returns
+        -------
+        self
+        """
+        params = self._validate_params()
         Xb, y = self._prepare_fit(X, y)
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
@@ -344,20 +316,7 @@ class LogisticRegression(_CrossEntropyLinearModel):
                 "(for more classes use SoftmaxRegression)"
             )
         s = self._sample_weights(y_index, 2)
-        theta = self._solve(Xb, y_index.astype(np.float64)[:, None], s, k=1)
-        self.coef_ = theta[:-1].T.copy()
-        self.intercept_ = theta[-1].copy()
-        return self
-
-    def _loss_and_dlogits(self, Z, T, s):
-        return _sigmoid_loss_and_dlogits(Z, T, None if s is None else s[:, None])
-
-    def _hessian(self, theta, Xb, s):
-        p = expit(Xb @ theta)[:, 0]
-        d = p * (1 - p) / Xb.shape[0]
-        if s is not None:
-            d = d * s
-        return (Xb * d[:, None]).T @ Xb
+        return self._fit_objective(params, Xb, y_index.astype(np.float64)[:, None], s, k=1)
 
     def decision_function(self, X):
         """The logit :math:`z = Xw + b` of the positive class, shape (n_samples,)."""
@@ -415,11 +374,23 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
     0.99
     """
 
-    _curvature = 0.5
+    _objective = SoftmaxObjective
     _multi_output = False
 
     def fit(self, X, y):
-        """Fit the model to ``X`` (n_samples, n_features) and class labels ``y``."""
+        """Fit the model to ``X`` (n_samples, n_features) and class labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Labels of at least two classes.
+
+        Returns
+        -------
+        self
+        """
+        params = self._validate_params()
         Xb, y = self._prepare_fit(X, y)
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
@@ -427,32 +398,16 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
         if k < 2:
             raise ValueError(f"SoftmaxRegression needs at least 2 classes in y, got {k} class")
         s = self._sample_weights(y_index, k)
-        theta = self._solve(Xb, np.eye(k)[y_index], s, k=k)
-        self.coef_ = theta[:-1].T.copy()
-        self.intercept_ = theta[-1].copy()
-        return self
+        return self._fit_objective(params, Xb, y_index, s, k=k)
 
-    def _loss_and_dlogits(self, Z, T, s):
-        # T is one-hot: the losses' softmax cross-entropy kernel, with the labels (its
-        # gradient q - T takes the true class's q_y - 1 as expm1(log q_y))
-        loss, dZ = softmax_ce(Z, T.argmax(axis=1), None, None, 0.0)
-        loss = loss[:, None]
-        if s is not None:
-            loss, dZ = loss * s[:, None], dZ * s[:, None]
-        return loss, dZ
-
-    def _hessian(self, theta, Xb, s):
-        n, d = Xb.shape
-        k = theta.shape[1]
-        q = softmax(Xb @ theta, -1)
-        r = (np.ones(n) if s is None else s) / n
-        # H = sum_i r_i (diag(q_i) - q_i q_i^T) kron x_i x_i^T, ordered (feature, class)
-        Z = (Xb[:, :, None] * q[:, None, :]).reshape(n, d * k) * np.sqrt(r)[:, None]
-        H = -(Z.T @ Z)
-        for c in range(k):
-            block = (Xb * (r * q[:, c])[:, None]).T @ Xb
-            H[c::k, c::k] += block
-        return H
+    @staticmethod
+    def _loss_and_dlogits(Z, T, s):
+        """The former hook (one-hot ``T``, weights ``s``): weighted per-sample loss
+        (n, 1) and logit gradient, now from :class:`SoftmaxObjective`. Kept only for
+        ``tests/test_kernels.py`` (``tests/test_solvers.py`` checks the objective against
+        the former formula)."""
+        loss, dZ = SoftmaxObjective._loss_and_dlogits(Z, T.argmax(axis=1))
+        return _finish_value(loss[:, None], s, None, "none"), _finish_grad(dZ, s, None, 0, "none")
 
     def decision_function(self, X):
         """The logits, shape (n_samples, n_classes); for two classes the difference
@@ -511,6 +466,7 @@ class MultiLabelLogisticRegression(_CrossEntropyLinearModel):
     (4, 2)
     """
 
+    _objective = SigmoidObjective
     _multi_output = True
 
     def __sklearn_tags__(self):
@@ -521,7 +477,19 @@ class MultiLabelLogisticRegression(_CrossEntropyLinearModel):
         return tags
 
     def fit(self, X, y):
-        """Fit to ``X`` and an indicator matrix ``y`` (or 1-D class labels)."""
+        """Fit to ``X`` and an indicator matrix ``y`` (or 1-D class labels).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples, n_labels) or (n_samples,)
+            A 0/1 indicator matrix, or class labels (trained one-vs-rest).
+
+        Returns
+        -------
+        self
+        """
+        params = self._validate_params()
         Xb, y = self._prepare_fit(X, y)
         kind = type_of_target(y)
         if kind == "multilabel-indicator":
@@ -543,10 +511,8 @@ class MultiLabelLogisticRegression(_CrossEntropyLinearModel):
         else:  # one-vs-rest on class labels: class weights weigh whole samples
             per_sample = self._sample_weights(np.searchsorted(self.classes_, y), self.classes_.size)
             s = None if per_sample is None else np.repeat(per_sample[:, None], T.shape[1], axis=1)
-        theta = self._solve(Xb, T, s, k=T.shape[1])
-        self.coef_ = theta[:-1].T.copy()
-        self.intercept_ = theta[-1].copy()
-        return self
+        # s holds one weight per element (n_samples, n_labels), not one per sample
+        return self._fit_objective(params, Xb, T, s, k=T.shape[1])
 
     def _label_weights(self, T):
         cw = self.class_weight
@@ -561,22 +527,6 @@ class MultiLabelLogisticRegression(_CrossEntropyLinearModel):
         if np.any(n_pos == 0) or np.any(n_pos == n):
             raise ValueError("class_weight='balanced' needs positives and negatives for every label")
         return np.where(T == 1, n / (2 * n_pos), n / (2 * (n - n_pos)))
-
-    def _loss_and_dlogits(self, Z, T, s):
-        # s holds one weight per element (n_samples, n_labels), not one per sample
-        return _sigmoid_loss_and_dlogits(Z, T, s)
-
-    def _hessian(self, theta, Xb, s):
-        n, d = Xb.shape
-        k = theta.shape[1]
-        P = expit(Xb @ theta)
-        D = P * (1 - P) / n
-        if s is not None:
-            D = D * s
-        H = np.zeros((d * k, d * k))
-        for c in range(k):  # labels are independent: block diagonal
-            H[c::k, c::k] = (Xb * D[:, c:c + 1]).T @ Xb
-        return H
 
     def decision_function(self, X):
         """The logits, shape (n_samples, n_labels); 1-D for a binary 1-D target."""
