@@ -66,3 +66,11 @@ def test_the_glossary_gives_each_term_its_chinese():
     assert terms["logit"] == "对数几率"
     assert terms["focal loss"] == "焦点损失"
     assert len(terms) >= 100
+
+
+def test_the_markup_check_catches_an_emphasis_that_does_not_close():
+    # CommonMark closes ** after punctuation only before a space or punctuation
+    msgid = "**Technique 2 (the maximum's 1 left out)** is what prevents it."
+    assert zh_catalog.problems(msgid, "**技术 2（把最大值的 1 留在外面）** 才是避免它的关键。") == []
+    found = zh_catalog.problems(msgid, "**技术 2（把最大值的 1 留在外面）**才是避免它的关键。")
+    assert any("emphasis" in p for p in found), found

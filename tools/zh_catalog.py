@@ -56,6 +56,21 @@ def markup(text: str) -> Counter:
     return pieces
 
 
+def _stray_asterisks(text: str) -> int:
+    """Asterisks left as text once Markdown has parsed the emphasis: an emphasis that did
+    not close. (CommonMark closes ``**…**`` after punctuation only before a space or
+    punctuation, so ``**…）**才`` stays literal in Chinese: ``**…）** 才`` closes.)"""
+    from markdown_it import MarkdownIt
+
+    plain = ROLE.sub("R", CODE.sub("C", MATH.sub("M", text)))
+    count = 0
+    for token in MarkdownIt("commonmark").parseInline(plain):
+        for child in token.children or []:
+            if child.type == "text":
+                count += child.content.count("*")
+    return count
+
+
 def problems(msgid: str, msgstr: str) -> list[str]:
     """What a translation lost or added; empty when its markup is intact."""
     want, got = markup(msgid), markup(msgstr)
@@ -63,6 +78,9 @@ def problems(msgid: str, msgstr: str) -> list[str]:
     extra = got - want
     out = [f"lost {k!r}" for k in missing]
     out += [f"added {k!r}" for k in extra if not k.startswith("url ")]
+    if _stray_asterisks(msgstr) > _stray_asterisks(msgid):
+        out.append("lost 'emphasis': an emphasis does not close (a space after a closing ** "
+                   "that follows punctuation)")
     return out
 
 
