@@ -13,6 +13,7 @@ import pytest
 
 import xentlib as xl
 from xentlib import _kernels
+from xentlib._objectives import SoftmaxObjective
 from xentlib._special import log_softmax_parts
 
 SIZES = [(), (1,), (7,), (3, 5), (_kernels._BLOCK * 3 + 5,), (_kernels._PARALLEL_MIN + 123,)]
@@ -119,8 +120,31 @@ def _softmax_parts_ref(z, labels):
     return m, l1p, q, log_q_y
 
 
+def _nll_ref(z, labels):
+    """-log q_y and q - one_hot(y) for labels, as whole-array formulas: from
+    log_softmax_parts for float64; for float32 every step in float64 (z - m exact, no
+    TwoSum correction, the row sums by einsum), rounded to float32
+    once at the end."""
+    if z.dtype == np.float64:
+        _, _, q, log_q_y = _softmax_parts_ref(z, labels)
+        g = q.copy()
+        np.put_along_axis(g, labels[:, None], np.expm1(log_q_y)[:, None], axis=-1)
+        return -log_q_y, g
+    z64 = z.astype(np.float64)
+    k = np.argmax(z64, axis=-1)[:, None]
+    m = np.take_along_axis(z64, k, axis=-1)
+    e = np.exp(z64 - m)
+    np.put_along_axis(e, k, 0.0, axis=-1)
+    s = np.einsum("ij->i", e)[:, None]  # the kernel's row sums (any order is exact enough)
+    log_q_y = (np.take_along_axis(z64, labels[:, None], axis=-1) - m) - np.log1p(s)
+    np.put_along_axis(e, k, 1.0, axis=-1)
+    g = e / (1 + s)
+    np.put_along_axis(g, labels[:, None], np.expm1(log_q_y), axis=-1)
+    return (-log_q_y[:, 0]).astype(z.dtype), g.astype(z.dtype)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape", [(1, 2), (50, 3), (2000, 2), (300, 1000)])
+@pytest.mark.parametrize("shape", [(1, 2), (50, 3), (2000, 2), (300, 1000), (1100, 1000)])  # the last: threads
 def test_softmax_ce_bit_identical_to_the_whole_array_formula(shape, dtype):
     rng = np.random.default_rng(shape[1])
     z = rng.normal(scale=10, size=shape).astype(dtype)
@@ -128,12 +152,11 @@ def test_softmax_ce_bit_identical_to_the_whole_array_formula(shape, dtype):
     w = rng.uniform(0.5, 2, size=shape[1]).astype(dtype)
     m, l1p, q, log_q_y = _softmax_parts_ref(z, labels)
     # labels, no smoothing: -log q_y, and q with the true class's q_y - 1 = expm1(log q_y)
-    _same(xl.softmax_cross_entropy(labels, z, reduction="none"), -log_q_y)
-    _same(xl.softmax_cross_entropy(labels, z), (-log_q_y).sum() / shape[0])
-    g = q.copy()
-    np.put_along_axis(g, labels[:, None], np.expm1(log_q_y)[:, None], axis=-1)
+    nll, g = _nll_ref(z, labels)
+    _same(xl.softmax_cross_entropy(labels, z, reduction="none"), nll)
+    _same(xl.softmax_cross_entropy(labels, z), nll.sum() / shape[0])
     _same(xl.softmax_cross_entropy_grad(labels, z), g / dtype(shape[0]))
-    _same(xl.softmax_cross_entropy(labels, z, weight=w), (w[labels] * -log_q_y).sum() / w[labels].sum())
+    _same(xl.softmax_cross_entropy(labels, z, weight=w), (w[labels] * nll).sum() / w[labels].sum())
     _same(xl.softmax_cross_entropy_grad(labels, z, weight=w),
           g * w[labels][:, None] / dtype(w[labels].sum()))
     # smoothing: a = w((1 - eps) onehot + eps / C); loss -sum a log q; grad A q - a, true class exact
@@ -178,7 +201,8 @@ def test_softmax_focal_bit_identical_to_the_whole_array_formula(gamma, dtype):
 
 @pytest.mark.parametrize("weighted", [False, True])
 def test_softmax_regression_uses_the_kernel_bit_identical_to_its_former_formula(weighted):
-    # SoftmaxRegression's own q - T (with expm1 at the true class) before it used the kernel
+    # SoftmaxRegression's own q - T (with expm1 at the true class) before it used the
+    # kernel, now through its objective
     rng = np.random.default_rng(13)
     Z = rng.normal(scale=15, size=(200, 5))
     T = np.eye(5)[rng.integers(0, 5, size=200)]
@@ -189,7 +213,10 @@ def test_softmax_regression_uses_the_kernel_bit_identical_to_its_former_formula(
     dZ = np.where(T == 1, np.expm1(logq), q - T)
     if s is not None:
         loss, dZ = loss * s[:, None], dZ * s[:, None]
-    got_loss, got_dZ = xl.SoftmaxRegression()._loss_and_dlogits(Z, T, s)
+    got_loss, got_dZ = SoftmaxObjective._loss_and_dlogits(Z, T.argmax(axis=1))
+    got_loss = got_loss[:, None]
+    if s is not None:
+        got_loss, got_dZ = got_loss * s[:, None], got_dZ * s[:, None]
     _same(got_loss, loss)
     _same(got_dZ, dZ)
 
@@ -217,3 +244,101 @@ def test_softmax_focal_classes_on_the_last_axis_of_3d_logits():
         flat = fn(labels.reshape(-1), z.reshape(-1, 3), gamma=2.0, reduction=reduction)
         got = fn(labels, z, gamma=2.0, reduction=reduction)
         _same(got.reshape(flat.shape), flat)
+
+
+# --- float32 softmax cross-entropy: computed in float64 without the TwoSum correction,
+# rounded once; checked against 60-digit mpmath (independent of xentlib), atol=0 ---
+
+def _mp_nll_and_grad(row, label):
+    """-log q_y and the gradient row q - one_hot(y) of one row of logits, at 60 digits
+    (the label's q_y - 1 as -(sum of the other exponentials) / total: no cancellation)."""
+    import mpmath as mp
+
+    with mp.workdps(60):
+        zs = [mp.mpf(float(v)) for v in row]
+        top = max(zs)
+        ex = [mp.exp(v - top) for v in zs]
+        total = mp.fsum(ex)
+        others = mp.fsum(e for j, e in enumerate(ex) if j != label)
+        nll = mp.log1p(mp.fsum(mp.exp(v - zs[label]) for j, v in enumerate(zs) if j != label))
+        grad = [(-others / total) if j == label else e / total for j, e in enumerate(ex)]
+        return float(nll), np.array([float(v) for v in grad])
+
+
+def _float32_battery():
+    rng = np.random.default_rng(23)
+    rows = [[1e4, 0.0, -1e4], [0.0, -40.0, -40.0], [-1e4, 1e4, 0.0], [0.0, -80.0],
+            [1000.0, 1000.0], [0.0, -1e-6, 1e-6], [-80.0, 0.0, 80.0], [0.3, -40.1],
+            [3.0, -3.0], [0.0, 103.0]]
+    rows += [list(rng.normal(scale=20, size=5)) for _ in range(6)]
+    rows += [list(rng.normal(scale=30, size=1000))]
+    rows += [list(5.0 + np.arange(1000, dtype=np.float32) * np.float32(2.0**-20))]  # near-ties
+    return [np.array(r, dtype=np.float32) for r in rows]
+
+
+def test_float32_softmax_ce_and_gradient_within_4_ulp_of_mpmath():
+    from reference import ulps
+
+    for row in _float32_battery():
+        c = row.size
+        labels = sorted({0, 1, c // 2, c - 1, int(np.argmax(row)), int(np.argmin(row))})
+        for label in labels:
+            nll, grad = _mp_nll_and_grad(row, label)
+            got = xl.softmax_cross_entropy([label], row[None, :], reduction="none")
+            got_g = xl.softmax_cross_entropy_grad([label], row[None, :], reduction="sum")
+            assert got.dtype == np.float32 and got_g.dtype == np.float32
+            assert np.isfinite(got).all() and np.isfinite(got_g).all()
+            assert ulps(got[0], nll, np.float32) <= 4, (row[:3], label, got[0], nll)
+            assert ulps(got_g[0], grad, np.float32).max() <= 4, (row[:3], label)
+
+
+def test_float32_softmax_ce_single_sample_and_many_rows_agree_with_mpmath():
+    from reference import ulps
+
+    rng = np.random.default_rng(29)
+    # a 1-D row with a 0-d label, and many rows (several blocks, C = 2 and C = 7)
+    row = np.array([2.0, -30.0, 0.5], dtype=np.float32)
+    got = xl.softmax_cross_entropy(np.int64(0), row, reduction="none")
+    assert got.shape == () and got.dtype == np.float32
+    assert ulps(got, _mp_nll_and_grad(row, 0)[0], np.float32) <= 4
+    for c in (2, 7):
+        z = rng.normal(scale=25, size=(3000, c)).astype(np.float32)
+        y = rng.integers(0, c, size=3000)
+        got = xl.softmax_cross_entropy(y, z, reduction="none")
+        idx = rng.choice(3000, size=60, replace=False)
+        expected = np.array([_mp_nll_and_grad(z[i], y[i])[0] for i in idx])
+        assert ulps(got[idx], expected, np.float32).max() <= 4
+        g = xl.softmax_cross_entropy_grad(y, z, reduction="sum")
+        expected_g = np.array([_mp_nll_and_grad(z[i], y[i])[1] for i in idx])
+        assert ulps(g[idx], expected_g, np.float32).max() <= 4
+
+
+def test_float32_log_softmax_within_4_ulp_of_mpmath():
+    from reference import log_softmax_row, ulps
+
+    for row in _float32_battery():
+        got = xl.log_softmax(row)
+        assert got.dtype == np.float32
+        assert ulps(got, log_softmax_row(row), np.float32).max() <= 4
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("c", [2, 3, 10, 100, 1000])
+def test_softmax_ce_peak_extra_memory_at_most_3x_the_logits(c, dtype):
+    # tracemalloc sees NumPy's allocations; its peak is deterministic for a code path.
+    # The value needs one loss per sample, the gradient one array of the logits' size,
+    # and the blocks' temporaries stay at most about an eighth of the input's.
+    import tracemalloc
+
+    rng = np.random.default_rng(c)
+    z = rng.normal(scale=3, size=(1000, c)).astype(dtype)
+    y = rng.integers(0, c, size=1000)
+    for fn in (xl.softmax_cross_entropy, xl.softmax_cross_entropy_grad):
+        fn(y, z)  # warm-up: first-call allocations (caches, the thread pool) are not the loss's
+        tracemalloc.start()
+        try:
+            fn(y, z)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak <= 3 * z.nbytes, (fn.__name__, peak / z.nbytes)

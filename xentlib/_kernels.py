@@ -16,7 +16,7 @@ not. Weights per sample and the reduction are the caller's job
   weights, label smoothing), per sample (gradient rows);
 * :func:`softmax_focal`: the categorical focal loss, per sample (gradient rows).
 
-The sigmoid kernels work through the data in blocks of :data:`_BLOCK` elements
+The sigmoid kernels work through the data in blocks of up to :data:`_BLOCK` elements
 (the temporaries stay in cache and are one block's size), spread over threads for
 large inputs (NumPy releases the GIL); elementwise results do not depend on the
 blocking, so the results are those of whole-array NumPy expressions.
@@ -24,27 +24,46 @@ blocking, so the results are those of whole-array NumPy expressions.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-from ._special import _PARALLEL_MIN, _pool, expit_pair, log_softmax_parts
+from ._special import (
+    _MIN_BLOCK,
+    _PARALLEL_MIN,
+    _run_blocks,
+    expit_pair,
+    log_softmax_parts,
+    softmax_nll,
+)
 
-# elements per block of the elementwise kernels (256 KiB of float64): 2**14 .. 2**16
-# ran within 5% of each other on 10**6 logits, and this one keeps the temporaries
-# of 10**5 logits below the logits' size; inputs of at least _PARALLEL_MIN elements
-# (as for the log-softmax engine) are spread over threads
-_BLOCK = 1 << 15
+# elements per block of the elementwise kernels (512 KiB of float64): 2**14 .. 2**17
+# ran within 10% of each other on 10**6 logits (2**16 and 2**17 fastest); a block is
+# also at most an eighth of the input (and at least _MIN_BLOCK elements), so that the
+# temporaries of small inputs stay small beside the logits; inputs of at least
+# _PARALLEL_MIN elements (as for the log-softmax engine) are spread over threads
+_BLOCK = 1 << 16
+
+
+_ZEROS = {}
+
+
+def _relu(z, out):
+    """``max(z, 0)`` into ``out``. For a block, the 0 is a cached read-only array of zeros
+    (as long as the largest block seen, at most ``_BLOCK``): NumPy's SIMD loop for
+    ``maximum`` takes two arrays; with the scalar 0 it ran 1.7 to 3 times slower (the
+    same numbers)."""
+    if z.ndim != 1 or z.size > _BLOCK:
+        return np.maximum(z, 0, out=out)
+    zeros = _ZEROS.get(z.dtype)
+    if zeros is None or zeros.size < z.size:
+        zeros = np.zeros(z.size, z.dtype)
+        zeros.flags.writeable = False
+        _ZEROS[z.dtype] = zeros
+    return np.maximum(z, zeros[:z.size], out=out)
 
 
 def _blocked(work, size):
     """Call ``work(start, stop)`` over ``[0, size)`` in blocks, on threads if large."""
-    starts = range(0, size, _BLOCK)
-    if size >= _PARALLEL_MIN and (os.cpu_count() or 1) > 1:
-        list(_pool().map(lambda s: work(s, min(s + _BLOCK, size)), starts))
-    else:
-        for s in starts:
-            work(s, min(s + _BLOCK, size))
+    _run_blocks(work, size, min(_BLOCK, max(size // 8, _MIN_BLOCK)), size >= _PARALLEL_MIN)
 
 
 # ---------------------------------------------------------------------------
@@ -67,11 +86,11 @@ def _sigmoid_ce_block(y, z, pw, loss, g):
     if loss is not None:
         t = np.log1p(e, out=e if g is None else None)
         if pw is None:
-            np.maximum(z, 0, out=loss)
+            _relu(z, loss)
             loss -= y * z
             loss += t
         else:
-            relu = np.maximum(z, 0)
+            relu = _relu(z, None)
             loss[...] = pw * y * (relu - z + t) + (1 - y) * (relu + t)
     if g is not None:
         # the numerators [1 or e] and [e or 1] as max(e, z >= 0) and max(e, z < 0): the
@@ -198,31 +217,28 @@ def softmax_ce(z, labels, probs, w, eps, *, value=True, grad=True):
     where :math:`a = w((1 - \varepsilon) y + \varepsilon / C)` for integer ``labels``
     or probability rows ``probs`` (one of the two is None) and class weights ``w``.
 
-    Both halves come from one :func:`~xentlib._special.log_softmax_parts`. For labels,
-    the true class's :math:`q_y - 1` is ``expm1(log q_y)``, which does not cancel when
-    :math:`q_y` is close to 1; without smoothing the loss is
-    :math:`-\log q_y = (m - z_y) + \operatorname{log1p}(s)` and no array of
-    log-probabilities is formed.
+    Both halves come from one :func:`~xentlib._special.log_softmax_parts`, or for labels
+    without smoothing from :func:`~xentlib._special.softmax_nll` (one blocked pass, no
+    array of log-probabilities formed: the loss is
+    :math:`-\log q_y = (m - z_y) + \operatorname{log1p}(s)`, for float32 logits
+    computed in float64 and rounded once). For labels the true
+    class's :math:`q_y - 1` is ``expm1(log q_y)``, which does not cancel when
+    :math:`q_y` is close to 1.
     """
+    if labels is not None and eps == 0:  # one blocked pass: -log q_y and q - one_hot(y)
+        loss, g = softmax_nll(z, labels, value=value, grad=grad)
+        if w is not None:
+            wy = w[labels]
+            if loss is not None:
+                loss *= wy
+            if g is not None:
+                g *= wy[..., None]
+        return loss, g
     if grad:
         m, log1p_rest, q = log_softmax_parts(z, -1, keep_exp=True)  # q = softmax(z)
     else:
         m, log1p_rest = log_softmax_parts(z, -1)
     loss = g = None
-    if labels is not None and eps == 0:
-        log_q_y = log_q_true(z, labels, m, log1p_rest)
-        wy = None if w is None else w[labels]
-        if value:  # -log q_y: a new array if log q_y is still needed for the gradient
-            loss = np.negative(log_q_y, out=None if grad else log_q_y)
-            if wy is not None:
-                loss *= wy
-        if grad:  # q - one_hot(y), the true class's q_y - 1 as expm1(log q_y)
-            np.expm1(log_q_y, out=log_q_y)
-            np.put_along_axis(q, labels[..., None], log_q_y[..., None], axis=-1)
-            if wy is not None:
-                q *= wy[..., None]
-            g = q
-        return loss, g
     logq = (z - m) - log1p_rest
     a = softmax_ce_coefficients(labels, probs, w, eps, z.shape, z.dtype)
     if value:

@@ -62,7 +62,6 @@ from ._validation import (
     options_constraint,
     real_constraint,
 )
-from .losses import _finish_grad, _finish_value
 from .weighting import class_weights as _balanced_class_weights
 
 __all__ = ["LogisticRegression", "SoftmaxRegression", "MultiLabelLogisticRegression"]
@@ -399,15 +398,6 @@ class SoftmaxRegression(_CrossEntropyLinearModel):
             raise ValueError(f"SoftmaxRegression needs at least 2 classes in y, got {k} class")
         s = self._sample_weights(y_index, k)
         return self._fit_objective(params, Xb, y_index, s, k=k)
-
-    @staticmethod
-    def _loss_and_dlogits(Z, T, s):
-        """The former hook (one-hot ``T``, weights ``s``): weighted per-sample loss
-        (n, 1) and logit gradient, now from :class:`SoftmaxObjective`. Kept only for
-        ``tests/test_kernels.py`` (``tests/test_solvers.py`` checks the objective against
-        the former formula)."""
-        loss, dZ = SoftmaxObjective._loss_and_dlogits(Z, T.argmax(axis=1))
-        return _finish_value(loss[:, None], s, None, "none"), _finish_grad(dZ, s, None, 0, "none")
 
     def decision_function(self, X):
         """The logits, shape (n_samples, n_classes); for two classes the difference
