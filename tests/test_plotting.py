@@ -30,3 +30,26 @@ def test_new_axes_labels_and_distributions():
     with pytest.raises(ValueError, match="one entry per panel"):
         new_axes(["x1"], "y", ncols=2)
     plt.close("all")
+
+
+def test_new_axes_stacked_panels():
+    fig, axes = new_axes("x", ["y1", "y2", "y3"], nrows=3, title=["a", "b", "c"])
+    assert axes.shape == (3,)
+    assert [a.get_ylabel() for a in axes] == ["y1", "y2", "y3"]
+    # stacked: the panels share the figure's width, one above the other
+    boxes = [a.get_position() for a in axes]
+    fig.canvas.draw()
+    assert boxes[0].y0 > boxes[1].y0 > boxes[2].y0
+    with pytest.raises(ValueError, match="one entry per panel"):
+        new_axes("x", ["y1", "y2"], nrows=3)
+    plt.close("all")
+
+
+def test_default_figure_text_readable_on_a_phone():
+    """A 390 px phone shows a figure in a column of about 358 CSS px: the default
+    figure's 11 pt text must stay at 9 CSS px or more there."""
+    use_book_style()
+    rc = matplotlib.rcParams
+    width_px = rc["figure.figsize"][0] * rc["figure.dpi"]
+    text_px = rc["font.size"] * rc["figure.dpi"] / 72
+    assert text_px * min(1.0, 358 / width_px) >= 9.0

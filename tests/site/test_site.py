@@ -8,8 +8,10 @@ _build/html on localhost and tries the site as a new reader would, on a desktop
   TeX in the text outside code and math, every image loaded with an alt text that says
   what it shows (not a file name), one viewport tag, a meta description and Open Graph
   tags, a <title> that does not repeat itself, the colour mode that follows the system;
-* on the phone: no page scrolls sideways and no equation is cut off (a wide one scrolls
-  inside its own box); a full-page dark-mode screenshot of every page goes to
+* on the phone: no page scrolls sideways and no equation is cut off (a wide display
+  equation scrolls inside its own box); no inline equation is wider than its column
+  (a long one is display math, or split into shorter inline pieces); a full-page
+  dark-mode screenshot of every page goes to
   _build/screenshots/phone-dark/ (desktop, light: _build/screenshots/) for review;
 * the navigation, clicked: the ☰ and contents buttons open their drawers on a phone,
   the ☰ hides and shows the sidebar on a desktop;
@@ -201,6 +203,35 @@ FIT = """() => {
   return {width: W, scrollWidth: document.documentElement.scrollWidth, clipped};
 }"""
 
+# on a phone: every inline equation wider than the column of text it sits in (MathJax
+# does not break inline math, so a wider one could only be read by scrolling it)
+WIDE_INLINE = """() => {
+  const wide = [];
+  for (const m of document.querySelectorAll(".bd-article mjx-container:not([display])")) {
+    const math = m.querySelector("mjx-math");
+    if (!math) continue;
+    let block = m.parentElement;
+    while (block && getComputedStyle(block).display.startsWith("inline")) block = block.parentElement;
+    if (!block) continue;
+    const s = getComputedStyle(block);
+    const column = block.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    const width = math.getBoundingClientRect().width;
+    if (width > column + 1)
+      wide.push(`${Math.round(width)} px in ${Math.round(column)} px: ` +
+                (m.querySelector("mjx-assistive-mml") || m).textContent.slice(0, 60));
+  }
+  return wide;
+}"""
+
+# pages whose long inline formulas are still to be rewritten (listed, so the check is
+# strict everywhere else): chapter 8 and the numerics page, and the API reference,
+# whose formulas come from xentlib's docstrings
+WIDE_INLINE_MATH_TO_FIX = {
+    "chapters/08_language_models.html",
+    "chapters/numerics_and_performance.html",
+    "chapters/api_reference.html",
+}
+
 METADATA = """() => ({
   viewports: document.querySelectorAll('meta[name="viewport"]').length,
   description: (document.querySelector('meta[name="description"]') || {}).content || "",
@@ -260,10 +291,12 @@ def test_page(name, server, browser):
 
 @pytest.mark.parametrize("name", _pages())
 def test_page_on_a_phone_in_dark_mode(name, server, browser):
-    """390 px, dark system: no sideways scrolling, no equation cut off, dark theme."""
+    """390 px, dark system: no sideways scrolling, no equation cut off, no inline
+    equation wider than its column, dark theme."""
     page, errors = _open(browser, f"{server}/{name}", viewport=PHONE, scheme="dark")
     _typeset(page)
     fit = page.evaluate(FIT)
+    wide = page.evaluate(WIDE_INLINE)
     theme = page.evaluate("() => document.documentElement.dataset.theme")
     _scroll_through(page)
     _shot(page, name, SHOTS / "phone-dark")
@@ -272,6 +305,8 @@ def test_page_on_a_phone_in_dark_mode(name, server, browser):
     assert theme == "dark"
     assert fit["scrollWidth"] <= fit["width"], f"the page scrolls sideways: {fit}"
     assert fit["clipped"] == [], f"equations cut off at {fit['width']} px: {fit['clipped']}"
+    if name not in WIDE_INLINE_MATH_TO_FIX:
+        assert wide == [], f"inline equations wider than their column at 390 px: {wide}"
 
 
 def test_sidebar_links_every_chapter(server, browser):
