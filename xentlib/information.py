@@ -231,7 +231,7 @@ def kl_divergence(p, q, *, base=None, axis=-1):
 
     See Also
     --------
-    cross_entropy : :math:`H(P, Q) = H(P) + D_{\mathrm{KL}}(P \,\|\, Q)`.
+    cross_entropy : :math:`H(P, Q)`, which is :math:`H(P) + D_{\mathrm{KL}}(P \,\|\, Q)`.
 
     Examples
     --------

@@ -234,9 +234,10 @@ def binary_cross_entropy(
         :math:`(1 - \varepsilon) y + \varepsilon / 2`, as in Keras's
         ``BinaryCrossentropy(label_smoothing=...)``.
     eps : float, optional
-        If given, ``y_prob`` is clipped into ``[eps, 1 - eps]`` first, which caps each
-        term at :math:`-\log \varepsilon` (and biases the loss). By default there is
-        no clipping, and a confident wrong prediction costs ``+inf``, as it should.
+        The clipping bound :math:`\delta`: if given, ``y_prob`` is clipped into
+        ``[eps, 1 - eps]`` first, which caps each term at :math:`-\log \delta` (and
+        biases the loss). By default there is no clipping, and a confident wrong
+        prediction costs ``+inf``, as it should.
     reduction : {"mean", "sum", "none"}
         See the module's documentation; "mean" is :math:`\sum w_i \ell_i / \sum w_i`.
 
@@ -286,11 +287,13 @@ def binary_cross_entropy_with_logits(
 ):
     r"""Binary cross-entropy from logits, exact for every finite logit.
 
-    .. math:: \ell_i = -\left[\beta\, y_i \log \sigma(z_i) + (1 - y_i) \log(1 - \sigma(z_i))\right]
-              = \beta\, y_i\, \mathrm{softplus}(-z_i) + (1 - y_i)\, \mathrm{softplus}(z_i)
+    .. math:: \ell_i = -\left[\omega_1\, y_i \log \sigma(z_i) + (1 - y_i) \log(1 - \sigma(z_i))\right]
+              = \omega_1\, y_i\, \mathrm{softplus}(-z_i) + (1 - y_i)\, \mathrm{softplus}(z_i)
 
-    with :math:`\beta` = ``pos_weight`` and
-    :math:`\mathrm{softplus}(z) = \log(1 + e^z) = \max(z, 0) + \operatorname{log1p}(e^{-|z|})`.
+    with :math:`\omega_1` = ``pos_weight`` and :math:`\mathrm{softplus}(z) = \log(1 + e^z)`,
+    computed without overflow as
+
+    .. math:: \mathrm{softplus}(z) = \max(z, 0) + \operatorname{log1p}(e^{-|z|}).
 
     Parameters
     ----------
@@ -308,7 +311,7 @@ def binary_cross_entropy_with_logits(
         :math:`(1 - \varepsilon) y + \varepsilon / 2`, as in Keras's
         ``BinaryCrossentropy(label_smoothing=...)``.
     pos_weight : float or array_like, optional
-        :math:`\beta`, the weight of the positive term: a scalar, or for logits of
+        :math:`\omega_1`, the weight of the positive term: a scalar, or for logits of
         shape ``(n_samples, n_labels)`` one value per label. ``pos_weight = n_neg/n_pos``
         balances the classes (as PyTorch's ``BCEWithLogitsLoss``).
     reduction : {"mean", "sum", "none"}
@@ -357,10 +360,10 @@ def binary_cross_entropy_with_logits_grad(
 ):
     r"""Gradient of :func:`binary_cross_entropy_with_logits` with respect to the logits.
 
-    .. math:: \frac{\partial \ell_i}{\partial z_i} = (1 - y_i)\,\sigma(z_i) - \beta\, y_i\, \sigma(-z_i),
+    .. math:: \frac{\partial \ell_i}{\partial z_i} = (1 - y_i)\,\sigma(z_i) - \omega_1\, y_i\, \sigma(-z_i),
 
-    which is :math:`\sigma(z_i) - y_i` when :math:`\beta = 1`; times :math:`w_i`, and
-    divided by :math:`\sum w_i` (or the count) for ``"mean"``.
+    which is :math:`\sigma(z_i) - y_i` when :math:`\omega_1 = 1`; times :math:`s_i`, and
+    divided by :math:`\sum s_i` (or the count) for ``"mean"``.
 
     Parameters
     ----------
@@ -627,8 +630,8 @@ def multilabel_cross_entropy(
 ):
     r"""Multi-label cross-entropy: one sigmoid per label, binary cross-entropy summed over labels.
 
-    .. math:: \ell_i = \sum_{l=1}^{L} -\left[\beta_l\, y_{il} \log \sigma(z_{il})
-              + (1 - y_{il}) \log(1 - \sigma(z_{il}))\right]
+    .. math:: \ell_i = \sum_{k=1}^{K} -\left[\omega_{k}\, y_{ik} \log \sigma(z_{ik})
+              + (1 - y_{ik}) \log(1 - \sigma(z_{ik}))\right]
 
     Both terms count: without the :math:`(1 - y)` term the loss would be minimized
     by predicting every label present.
@@ -640,7 +643,8 @@ def multilabel_cross_entropy(
     logits : array_like
         Finite logits, shape ``(n_samples, n_labels)``.
     pos_weight : float or array_like, optional
-        :math:`\beta`: a scalar or one value per label, shape ``(n_labels,)``.
+        :math:`\omega_k`, the weight of label :math:`k`'s positive term: a scalar or one
+        value per label, shape ``(n_labels,)``.
     sample_weight : array_like, optional
         A non-negative weight per sample, shape ``(n_samples,)`` (scikit-learn's
         ``sample_weight``); "mean" is then :math:`\sum_i s_i \ell_i / \sum_i s_i`.
@@ -683,8 +687,8 @@ def multilabel_cross_entropy_grad(
 ):
     r"""Gradient of :func:`multilabel_cross_entropy` with respect to the logits.
 
-    .. math:: \frac{\partial \ell_i}{\partial z_{il}}
-              = (1 - y_{il})\,\sigma(z_{il}) - \beta_l\, y_{il}\,\sigma(-z_{il}),
+    .. math:: \frac{\partial \ell_i}{\partial z_{ik}}
+              = (1 - y_{ik})\,\sigma(z_{ik}) - \omega_k\, y_{ik}\,\sigma(-z_{ik}),
 
     divided by ``n_samples`` for ``"mean"``.
 
