@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))  # the chapters and the numerics page
 # chapters whose exercises do not have checks yet (chapter 8 was being written when the
 # checks were added): remove a chapter from this set when its checks are in
-NOT_YET = {"08_language_models"}
+NOT_YET: set[str] = set()
 CALL = re.compile(r'^check\("([^"]+)", globals\(\)\)$', flags=re.M)
 
 
@@ -321,6 +321,54 @@ WRONG_ANSWERS.update({
     "ch7-ex-unbias": ({}, {"ans_unbias": lambda q, om0, om1: om1 * q / (om1 * q + om0 * (1 - q))}),  # the weighting
     "ch7-ex-leak": (_ch7_leak_data, {"ans_leak_f1_right": np.full(5, 0.99)}),
     "ch7-ex-design": (_ch7_design_data, _ch7_design_flipped),
+})
+
+
+def _ch8_data():
+    """A small model of random text over the chapter's 96 characters, with its names."""
+    from xentlib import NGramModel
+
+    alphabet = "\n" + "".join(chr(i) for i in range(32, 127))
+    code_of = {ch: i for i, ch in enumerate(alphabet)}
+    rng = np.random.default_rng(8)
+    weights = np.r_[3.0, 10.0, rng.uniform(0.1, 2.0, size=94)]  # newline and space frequent
+    codes = rng.choice(96, size=50_000, p=weights / weights.sum())
+    cut_val, cut_test = 20_000, 28_000
+    full = NGramModel(8, alphabet_size=96).fit(codes[:cut_val])
+    test = codes[cut_test:]
+    starts = cut_test + np.flatnonzero(test == 0)[:4] + 1
+    batch = [np.arange(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    return {"C": 96, "code_of": code_of, "codes": codes, "full": full, "model": full.variant(order=3),
+            "best_order": 3, "cut_test": cut_test, "test": test, "batch": batch}
+
+
+def _ch8_fixed_as_buggy(ns):
+    """The mean over real tokens where per_token.mean() is asked."""
+    model, codes = ns["model"], ns["codes"]
+    pos = np.concatenate(ns["batch"])
+    q = model.predict_proba(codes[pos[:, None] - np.arange(3, 0, -1)])[np.arange(pos.size), codes[pos]]
+    return np.full(2, -np.log(q).mean())  # the same for both batches, like a fixed loss
+
+
+def _ch8_total(ns):
+    h = [-np.mean(np.log2(ns["full"].variant(order=r).prob(ns["codes"][:48_000], start=28_000))) for r in (2, 3)]
+    return (h[0] - h[1]) * 20_000  # the total, not per character
+
+
+def _ch8_unsmoothed(ns):
+    h = np.array([[ns["code_of"][ch] for ch in "and th"]])
+    six = ns["full"].variant(order=6, smoothing="none")
+    return np.full(3, six.predict_proba(h)[0, ns["code_of"]["e"]])
+
+
+WRONG_ANSWERS.update({
+    "ch8-ex-uniform": ({"C": 96}, {"ans_uniform_bits": np.log(96)}),  # nats
+    "ch8-ex-kn-sums": (_ch8_data, lambda ns: ns["full"].variant(order=2, smoothing="add-k").predict_proba(
+        np.array([[ns["code_of"][a], ns["code_of"][b]] for a in "abcde " for b in "abcde "]))),
+    "ch8-ex-padding": (_ch8_data, _ch8_fixed_as_buggy),
+    "ch8-ex-tokenizers": ({}, {"ans_tokenizers_bpc": [np.log2(24), np.log2(3.2)]}),  # per token
+    "ch8-ex-mismatch": (_ch8_data, _ch8_total),
+    "ch8-ex-addk": (_ch8_data, _ch8_unsmoothed),
 })
 
 

@@ -78,6 +78,43 @@ def test_prob_agrees_with_predict_proba():
     np.testing.assert_array_equal(full[np.arange(len(q)), x[403:]], q)
 
 
+@pytest.mark.parametrize("smoothing", ["kneser-ney", "add-k", "none"])
+def test_large_inputs_agree_exactly(smoothing):
+    """More than 4096 queries (sorted search) and 2048 rows (blocks): prob and predict_proba
+    give the same numbers, equal to those of a model scored on small pieces."""
+    rng = np.random.default_rng(11)
+    C = 12
+    x = rng.choice(C, size=30_000, p=np.r_[0.3, 0.2, np.full(C - 2, 0.05)])
+    model = NGramModel(4, alphabet_size=C, smoothing=smoothing, k=0.3).fit(x[:20_000])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = model.prob(x, start=20_000)
+        pieces = np.concatenate([model.prob(x[s - 4 : s + 1000], start=4) for s in range(20_000, 30_000, 1000)])
+    np.testing.assert_array_equal(q, pieces)
+    contexts = np.lib.stride_tricks.sliding_window_view(x[19_996:-1], 4)
+    full = model.predict_proba(contexts)
+    np.testing.assert_array_equal(full[np.arange(q.size), x[20_000:]], q)
+    small = np.concatenate([model.predict_proba(contexts[s : s + 1000]) for s in range(0, 10_000, 1000)])
+    np.testing.assert_array_equal(full, small)
+    if smoothing != "none":
+        np.testing.assert_allclose(full.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+
+
+def test_repeated_lookups_are_not_stale():
+    """Scoring two different texts of the same length, in turn and with shared levels, gives
+    each its own probabilities (the levels keep their last lookup)."""
+    rng = np.random.default_rng(12)
+    x = rng.integers(0, 5, size=12_000)
+    full = NGramModel(3, alphabet_size=5).fit(x[:6000])
+    a, b = x[6000:12_000], x[:6000]
+    qa = [full.variant(order=r).prob(a) for r in range(4)]
+    qb = [full.variant(order=r).prob(b) for r in range(4)]
+    for r in range(4):
+        fresh = NGramModel(r, alphabet_size=5).fit(x[:6000])
+        np.testing.assert_array_equal(qa[r], fresh.prob(a))
+        np.testing.assert_array_equal(qb[r], fresh.prob(b))
+        np.testing.assert_array_equal(full.variant(order=r).prob(a), qa[r])
+
+
 def test_add_k_and_maximum_likelihood_by_hand():
     # after "a" (0): a->b twice, a->a once; alphabet {a, b, c}
     train = [0, 1, 0, 1, 0, 0]

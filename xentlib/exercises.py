@@ -1330,3 +1330,140 @@ def _ch7_design(ns):
             (d.std(axis=0, ddof=1), "this is the sd of the differences; the SE divides it by sqrt(n)"),
             (d.std(axis=0) / np.sqrt(len(d)), "use the sd with ddof = 1")])),
     }
+
+
+# --------------------------------------------------------------------------------------
+# Chapter 8
+
+
+@_exercise("ch8-ex-uniform", ans_uniform_bits="bits per character of the uniform model on the test block",
+           ans_uniform_perplexity="its perplexity")
+def _ch8_uniform(ns):
+    C = int(_data(ns, "C"))
+    return {
+        "ans_uniform_bits": ("log2 C bits per character, to 1e-6", _number(math.log2(C), hints=[
+            (math.log(C), "this is in nats; bits per character use log base 2"),
+            (1 / C, "this is the probability of one character, not its code length -log2(1/C)")])),
+        "ans_uniform_perplexity": ("the perplexity, to 1e-5", _number(float(C), rtol=1e-5, hints=[
+            (math.log(C), "this is the cross-entropy; the perplexity is e to that power"),
+            (math.log2(C), "this is the cross-entropy in bits; the perplexity is 2 to that power")])),
+    }
+
+
+@_exercise("ch8-ex-kn-sums", ans_kn_Q2="the 36 order-2 Kneser–Ney distributions, shape (36, C)")
+def _ch8_kn_sums(ns):
+    full, code_of = _data(ns, "full"), _data(ns, "code_of")
+    few = [code_of[ch] for ch in "abcde "]
+    two = full.variant(order=2)
+    ref = two.predict_proba(np.array([[a, b] for a in few for b in few]))
+
+    def test(value):
+        arr = _as_array(value, ref.shape)
+        if not np.allclose(arr.sum(axis=1), 1.0, rtol=0, atol=1e-9):
+            raise _Wrong("its rows do not sum to 1: is the lower order's share D N1+(h.) / c(h.) "
+                         "times q(x | h') missing?")
+        _array(ref, rtol=1e-9, atol=1e-15, hints=[
+            (two.variant(smoothing="add-k", k=1.0).predict_proba(
+                np.array([[a, b] for a in few for b in few])),
+             "these are add-one distributions; the exercise asks for Kneser–Ney")])(arr)
+
+    return {"ans_kn_Q2": ("the 36 distributions, in the order aa, ab, ..., '  ', each summing to 1",
+                          _custom(test))}
+
+
+def _ch8_padded_losses(model, codes, lines):
+    """(mean over all positions, mean over real tokens) of a padded batch of test lines."""
+    pos = np.concatenate(lines)
+    ctx = codes[pos[:, None] - np.arange(model.order, 0, -1)]
+    q = model.predict_proba(ctx)[np.arange(pos.size), codes[pos]]
+    total, S = float(-np.sum(np.log(q))), max(p.size for p in lines)
+    per_line = np.mean([-np.mean(np.log(model.predict_proba(
+        codes[p[:, None] - np.arange(model.order, 0, -1)])[np.arange(p.size), codes[p]])) for p in lines])
+    return total / (len(lines) * S), total / pos.size, per_line
+
+
+@_exercise("ch8-ex-padding", ans_padding_buggy="per_token.mean() for the 3 lines and for the 3 lines + a long one",
+           ans_padding_fixed="the mean over real tokens for the same two batches")
+def _ch8_padding(ns):
+    model, codes, batch = _data(ns, "model"), np.asarray(_data(ns, "codes")), list(_data(ns, "batch"))
+    test, cut_test, code_of = np.asarray(_data(ns, "test")), int(_data(ns, "cut_test")), _data(ns, "code_of")
+    line_ends = cut_test + np.flatnonzero(test == code_of["\n"]) + 1
+    longest = int(np.argmax(np.diff(line_ends)))
+    longer = batch + [np.arange(line_ends[longest], line_ends[longest + 1])]
+    (b3, f3, s3), (b4, f4, s4) = (_ch8_padded_losses(model, codes, lines) for lines in (batch, longer))
+    buggy, fixed = np.array([b3, b4]), np.array([f3, f4])
+    return {
+        "ans_padding_buggy": ("the two means over all positions, to 1e-6", _array(buggy, hints=[
+            (fixed, "these are the fixed losses; the question asks first what per_token.mean() computes")])),
+        "ans_padding_fixed": ("the two means over real tokens, to 1e-6", _array(fixed, hints=[
+            (buggy, "these count the padded positions: divide by the number of real tokens"),
+            (np.array([s3, s4]), "these are means of per-line means: they weigh a short line's tokens more")])),
+    }
+
+
+@_exercise("ch8-ex-tokenizers", ans_tokenizers_bpc="bits per character of model A and of model B (2 values)",
+           ans_tokenizers_better='"A" or "B": the better model on that text')
+def _ch8_tokenizers(ns):
+    ppl_a, ppl_b, chars_per_token = 24.0, 3.2, 4.2
+    bpc = np.array([math.log2(ppl_a) / chars_per_token, math.log2(ppl_b)])
+    better = "A" if bpc[0] < bpc[1] else "B"
+
+    def test_better(value):
+        if not isinstance(value, str) or value.strip().upper() not in ("A", "B"):
+            raise _Wrong('should be the string "A" or "B"')
+        if value.strip().upper() != better:
+            raise _Wrong("is not the model with fewer bits per character of the same text")
+
+    return {
+        "ans_tokenizers_bpc": ("both in bits per character, to 1e-6", _array(bpc, hints=[
+            (np.array([math.log(ppl_a) / chars_per_token, math.log(ppl_b)]), "these are nats; use log base 2"),
+            (np.array([math.log2(ppl_a), math.log2(ppl_b)]),
+             "A's number is per token: divide by the 4.2 characters per token"),
+            (np.array([math.log2(ppl_a) * chars_per_token, math.log2(ppl_b)]),
+             "a token is 4.2 characters, so a character costs 1/4.2 of a token's bits")])),
+        "ans_tokenizers_better": ("the better model", _custom(test_better)),
+    }
+
+
+@_exercise("ch8-ex-mismatch", ans_mismatch_saved="bits per character the better model's code saves",
+           ans_mismatch_predicted="the same predicted from the two cross-entropies")
+def _ch8_mismatch(ns):
+    full, codes = _data(ns, "full"), np.asarray(_data(ns, "codes"))
+    cut_test, best_order, n = int(_data(ns, "cut_test")), int(_data(ns, "best_order")), 20_000
+    seq = codes[: cut_test + n]
+    h2, hb = (float(-np.mean(np.log2(full.variant(order=r).prob(seq, start=cut_test)))) for r in (2, best_order))
+    predicted = h2 - hb
+    tol = 1e-3 * predicted + 128 / n  # the code lengths: the cross-entropies plus a few bytes
+    hints = [(predicted / 8, "this is in bytes; the question asks for bits"),
+             (n * predicted, "this is the total; the question asks for bits per character (divide by 20,000)")]
+    return {
+        "ans_mismatch_saved": ("the saving of the codes, within 1e-3 relative + 128 bits / 20,000 of the predicted",
+                               _number(predicted, rtol=0, atol=tol, hints=hints)),
+        "ans_mismatch_predicted": ("H(P, Q_2) - H(P, Q_chosen) in bits per character, to 1e-6",
+                                   _number(predicted, rtol=1e-6, hints=hints + [
+                                       (predicted * LN2, "this is in nats; the question asks for bits")])),
+    }
+
+
+@_exercise("ch8-ex-addk", ans_addk_and_th="q(e | 'and th'): add-1, add-0.01, Kneser–Ney (3 values)",
+           ans_addk_gamali="q(e | 'Gamali'): add-1, add-0.01, Kneser–Ney (3 values)")
+def _ch8_addk(ns):
+    full, code_of = _data(ns, "full"), _data(ns, "code_of")
+    six, e = full.variant(order=6), code_of["e"]
+
+    def probs(context):
+        h = np.array([[code_of[ch] for ch in context]])
+        add1, add001 = (six.variant(smoothing="add-k", k=k).predict_proba(h)[0, e] for k in (1.0, 0.01))
+        return np.array([add1, add001, six.predict_proba(h)[0, e]])
+
+    def answer(context):
+        ref = probs(context)
+        ml = six.variant(smoothing="none").predict_proba(np.array([[code_of[ch] for ch in context]]))[0, e]
+        return _array(ref, rtol=1e-6, hints=[
+            (np.full(3, ml), "these are the unsmoothed c(he) / c(h.), three times"),
+            (ref[::-1], "the order: add-1, add-0.01, then Kneser–Ney")])
+
+    return {
+        "ans_addk_and_th": ("the three probabilities after 'and th', to 1e-6", answer("and th")),
+        "ans_addk_gamali": ("the three probabilities after 'Gamali', to 1e-6", answer("Gamali")),
+    }

@@ -4,7 +4,8 @@ Run by `make test-site` (part of `make test`) after the strict book build. It se
 _build/html on localhost and tries the site as a new reader would, on a desktop
 (1280 x 900, light system) and on a phone (390 x 844, dark system):
 
-* every page: no console errors, every equation typeset without a math error, no raw
+* every page of both editions (English, and Chinese in zh_CN/; test_zh.py checks what
+  is particular to the Chinese one): no console errors, every equation typeset without a math error, no raw
   TeX in the text outside code and math, every image loaded with an alt text that says
   what it shows (not a file name), one viewport tag, a meta description and Open Graph
   tags, a <title> that does not repeat itself, the colour mode that follows the system;
@@ -60,11 +61,16 @@ pytestmark = pytest.mark.skipif(
 
 
 def _pages():
+    """The English edition's pages (tests/site/test_zh.py checks their Chinese twins)."""
     if not HTML.is_dir():
         return []
     pages = ["intro.html"] + sorted(
         str(p.relative_to(HTML)) for p in (HTML / "chapters").glob("*.html"))
     return pages
+
+
+# the page-by-page checks run on both editions: English at the root, Chinese in zh_CN/
+BOTH_EDITIONS = _pages() + [f"zh_CN/{p}" for p in _pages() if (HTML / "zh_CN" / p).is_file()]
 
 
 CHAPTERS = [p for p in _pages() if Path(p).name[:2].isdigit()]
@@ -223,15 +229,6 @@ WIDE_INLINE = """() => {
   return wide;
 }"""
 
-# pages whose long inline formulas are still to be rewritten (listed, so the check is
-# strict everywhere else): chapter 8 and the numerics page, and the API reference,
-# whose formulas come from xentlib's docstrings
-WIDE_INLINE_MATH_TO_FIX = {
-    "chapters/08_language_models.html",
-    "chapters/numerics_and_performance.html",
-    "chapters/api_reference.html",
-}
-
 METADATA = """() => ({
   viewports: document.querySelectorAll('meta[name="viewport"]').length,
   description: (document.querySelector('meta[name="description"]') || {}).content || "",
@@ -248,7 +245,7 @@ def test_pages_exist():
     assert "intro.html" in _pages() and len(CHAPTERS) >= 7
 
 
-@pytest.mark.parametrize("name", _pages())
+@pytest.mark.parametrize("name", BOTH_EDITIONS)
 def test_page(name, server, browser):
     """Desktop, light system: errors, math, raw TeX, images and their alt texts, metadata."""
     page, errors = _open(browser, f"{server}/{name}")
@@ -289,7 +286,7 @@ def test_page(name, server, browser):
         assert not re.search(r"\.(png|jpe?g|svg|gif)\b|_images/", alt), (src, alt)
 
 
-@pytest.mark.parametrize("name", _pages())
+@pytest.mark.parametrize("name", BOTH_EDITIONS)
 def test_page_on_a_phone_in_dark_mode(name, server, browser):
     """390 px, dark system: no sideways scrolling, no equation cut off, no inline
     equation wider than its column, dark theme."""
@@ -305,8 +302,7 @@ def test_page_on_a_phone_in_dark_mode(name, server, browser):
     assert theme == "dark"
     assert fit["scrollWidth"] <= fit["width"], f"the page scrolls sideways: {fit}"
     assert fit["clipped"] == [], f"equations cut off at {fit['width']} px: {fit['clipped']}"
-    if name not in WIDE_INLINE_MATH_TO_FIX:
-        assert wide == [], f"inline equations wider than their column at 390 px: {wide}"
+    assert wide == [], f"inline equations wider than their column at 390 px: {wide}"
 
 
 def test_sidebar_links_every_chapter(server, browser):
