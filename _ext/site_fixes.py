@@ -145,9 +145,11 @@ def _page_context(app, pagename, templatename, context, doctree):
 # scripts in the <head> that wait for the page anyway (they run their work when the
 # document is ready, and no inline script uses them): deferred, so they do not block the
 # first paint. documentation_options.js stays: inline scripts after it use it. Not on
-# the search page, whose searchtools.js needs doctools.js as it loads.
-DEFERRED_SCRIPTS = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
-                    "scripts/sphinx-book-theme.js", "togglebutton.js", "design-tabs.js")
+# the search page, whose searchtools.js needs doctools.js as it loads. translations.js
+# (the Chinese edition's interface strings) calls doctools.js's Documentation, so it is
+# deferred too: deferred scripts run in the order of the page.
+DEFERRED_SCRIPTS = ("doctools.js", "sphinx_highlight.js", "translations.js", "clipboard.min.js",
+                    "copybutton.js", "scripts/sphinx-book-theme.js", "togglebutton.js", "design-tabs.js")
 
 
 def _dedupe_scripts(context, defer=True):

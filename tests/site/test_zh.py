@@ -58,6 +58,8 @@ class _Paragraphs(html.parser.HTMLParser):
             self.current = []
 
     def handle_endtag(self, tag):
+        if all(t != tag for t, _ in self.stack):
+            return  # an end tag whose start was implied or never there
         while self.stack:
             top, _ = self.stack.pop()
             if top == "article":
@@ -76,7 +78,9 @@ class _Paragraphs(html.parser.HTMLParser):
 def _prose(page: Path) -> list[str]:
     parser = _Paragraphs()
     parser.feed(page.read_text(encoding="utf-8"))
-    return [p for p in parser.paragraphs if CJK.search(p) or len(re.findall(r"[A-Za-z]", p)) >= 3]
+    # prose: any Chinese, or at least three English words (not a name such as "PyTorch"
+    # in a table cell)
+    return [p for p in parser.paragraphs if CJK.search(p) or len(re.findall(r"[A-Za-z]{2,}", p)) >= 3]
 
 
 def test_every_english_page_has_a_chinese_twin():
