@@ -10,7 +10,8 @@ run on the Chinese pages too (its page list includes them); here:
 * the catalogs hold every message of today's English prose, translated (a paragraph
   changed in English without `make translations` fails here, by name);
 * the language switch: on every page of both editions, a relative link to the twin,
-  which exists; clicked on a phone, it leads there and back;
+  which exists; on a phone, in the header's row of buttons, and clicked, it leads there
+  and back;
 * Chinese search (jieba, with the glossary's terms as its dictionary) finds the pages
   that teach 交叉熵, 对数几率 and 焦点损失.
 """
@@ -155,6 +156,10 @@ def test_language_switch_leads_to_the_twin(edition):
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_language_switch_clicked_on_a_phone(server, browser):  # noqa: F811
     page, errors = _open(browser, f"{server}/chapters/02_binary_cross_entropy.html", viewport=PHONE)
+    # in the header's row of buttons (not wrapped above it, half off the screen)
+    box = page.locator("a.language-switch:visible").first.bounding_box()
+    buttons = page.locator(".article-header-buttons").first.bounding_box()
+    assert box["y"] >= 0 and abs((box["y"] + box["height"] / 2) - (buttons["y"] + buttons["height"] / 2)) < 8
     page.locator("a.language-switch:visible").first.click()
     page.wait_for_url("**/zh_CN/chapters/02_binary_cross_entropy.html")
     assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
