@@ -9,6 +9,7 @@ Loaded by both builds; what it does depends on the build's ``language``:
   gettext builder a post-transform keeps it extractable.
 - **Links to headings** (``page.ipynb#slug``) keep working when the headings are
   translated (the source's slugs are kept: SaveHeadingSlugs).
+- **The sidebar's captions** from _toc.yml are translated (TranslateTocCaptions).
 - **A language switch** on every page (``language_switch`` in the template context,
   drawn by templates/language-switch.html in the article header): a relative link to the
   same page of the other edition, so it works from a local build too. The English edition
@@ -78,6 +79,32 @@ class RestoreHeadingSlugs(SphinxTransform):
         if slugs is not None:
             self.env.metadata[self.env.docname]["myst_slugs"] = slugs
             del self.document.source_heading_slugs
+
+
+class TranslateTocCaptions(SphinxTransform):
+    """The sidebar's captions ("Chapters", "Appendix") come from _toc.yml: the toctrees
+    that carry them are inserted (sphinx-external-toc, priority 100) after Sphinx's own
+    translation (priority 20). Their messages are extracted like any toctree caption;
+    here they are translated from the page's catalog, as Sphinx would have done."""
+
+    default_priority = 101  # just after sphinx_external_toc's InsertToctrees
+
+    def apply(self, **kwargs):
+        if not self.config.language or self.config.language == "en":
+            return
+        from sphinx import addnodes
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [str(Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if not found:
+            return
+        for toctree in self.document.findall(addnodes.toctree):
+            caption = toctree.get("caption")
+            if caption and catalog.gettext(caption) != caption:
+                toctree["caption"] = toctree["rawcaption"] = catalog.gettext(caption)
 
 
 class ExerciseTitleMessages(SphinxPostTransform):
@@ -157,6 +184,7 @@ def setup(app):
     app.add_transform(ExerciseTitleSource)
     app.add_transform(SaveHeadingSlugs)
     app.add_transform(RestoreHeadingSlugs)
+    app.add_transform(TranslateTocCaptions)
     app.add_post_transform(ExerciseTitleMessages)
     # before sphinx-togglebutton's config-inited (it writes its hints into a script then)
     app.connect("config-inited", _config_inited, priority=400)

@@ -188,3 +188,10 @@ def test_chinese_search_finds_the_chapter_that_teaches_it(query, chapter, server
     page.close()
     assert any(f"chapters/{chapter}.html" in link for link in links), links
     assert errors == [], errors
+
+
+def test_the_sidebar_captions_are_translated():
+    """The captions of _toc.yml ("Chapters", "Appendix") in the Chinese sidebar."""
+    for name in ["intro.html", "chapters/02_binary_cross_entropy.html"]:
+        captions = re.findall(r'caption-text">([^<]*)<', (ZH / name).read_text(encoding="utf-8"))
+        assert captions and all(CJK.search(c) for c in captions), (name, captions)
