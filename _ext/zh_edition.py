@@ -17,7 +17,9 @@ Loaded by both builds; what it does depends on the build's ``language``:
 - **Chinese search:** Sphinx's Chinese search segments words with jieba; its dictionary
   is given the glossary's Chinese terms (tools/zh_catalog.py reads them: one term list for
   the translation and the search), so 对数几率 or 焦点损失 are indexed as words.
-- The interface strings Sphinx's catalogs do not cover (the toggle buttons' hints).
+- The interface strings Sphinx's and the themes' catalogs do not cover: the toggle
+  buttons' hints here, the themes' strings in locale/zh_CN/LC_MESSAGES/sphinx.po and
+  booktheme.po (tools/zh_catalog.py's INTERFACE).
 """
 
 from __future__ import annotations
@@ -180,7 +182,26 @@ def _config_inited(app, config):
         config.togglebutton_hint_hide = "点击隐藏"
 
 
+def _interface_catalog(app):
+    """sphinx-book-theme's strings its own zh_CN catalog lacks ("Suggest edit", …): a
+    second "booktheme" catalog beside the pages' (Sphinx merges catalogs of one name).
+    Compiled here, since Sphinx compiles the catalogs of locale_dirs only after the
+    extensions are set up."""
+    po = ROOT / "locale" / "zh_CN" / "LC_MESSAGES" / "booktheme.po"
+    mo = po.with_suffix(".mo")
+    if po.is_file() and (not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime):
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        with mo.open("wb") as f:
+            write_mo(f, catalog)
+    app.add_message_catalog("booktheme", str(ROOT / "locale"))
+
+
 def setup(app):
+    _interface_catalog(app)
     app.add_transform(ExerciseTitleSource)
     app.add_transform(SaveHeadingSlugs)
     app.add_transform(RestoreHeadingSlugs)

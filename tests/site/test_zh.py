@@ -195,3 +195,14 @@ def test_the_sidebar_captions_are_translated():
     for name in ["intro.html", "chapters/02_binary_cross_entropy.html"]:
         captions = re.findall(r'caption-text">([^<]*)<', (ZH / name).read_text(encoding="utf-8"))
         assert captions and all(CJK.search(c) for c in captions), (name, captions)
+
+
+def test_the_interface_speaks_chinese():
+    """The themes' and the site's own strings (locale/zh_CN/LC_MESSAGES/sphinx.po,
+    booktheme.po, _ext/zh_edition.py, _ext/site_fixes.py) on a Chinese chapter."""
+    page = (ZH / "chapters" / "02_binary_cross_entropy.html").read_text(encoding="utf-8")
+    for english in ["Suggest edit", "Open issue", "Color mode", "Search this book",
+                    "Click to show", "student notebook", "Chapters", "Appendix"]:
+        assert english not in page, english
+    for chinese in ["提出修改", "提交问题", "搜索本书", "点击显示", "学生版笔记本"]:
+        assert chinese in page, chinese
