@@ -32,10 +32,15 @@ def _score(page: dict, before: dict, preset: str) -> str:
     return f"{was} → {now}" if was is not None and was != now else str(now)
 
 
+def _paragraph(text: str) -> nodes.paragraph:
+    # data and per-language strings, not prose to translate: kept out of the catalogs
+    return nodes.paragraph(text=text, translatable=False)
+
+
 def _row(cells: list[str]) -> nodes.row:
     row = nodes.row()
     for text in cells:
-        row += nodes.entry("", nodes.paragraph(text=text))
+        row += nodes.entry("", _paragraph(text))
     return row
 
 
@@ -75,7 +80,7 @@ class LighthouseScores(SphinxDirective):
                 f"手机：{data['presets']['mobile']}。测量说明（英文）：" if chinese else
                 f"Lighthouse {data['lighthouse']} in {data['browser']}; {data['server']}. "
                 f"Mobile: {data['presets']['mobile']}. ")
-        caption = nodes.paragraph(text=lead + data.get("note", ""))
+        caption = _paragraph(lead + data.get("note", ""))
         return [table, caption]
 
 
